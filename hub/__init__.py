@@ -1,0 +1,56 @@
+"""善治 Hub: the application factory. Nothing happens at import time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from hub.config import PROJECT_ROOT, check_config, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build and configure the application; ``config`` overrides the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(config))
+    check_config(app.config)
+
+    from hub import extensions, i18n, models  # noqa: F401 - models register tables
+    from hub.auth import init_auth
+    from hub.cli import register_cli
+    from hub.db import init_db, render_item
+    from hub.web.errors import init_errors
+    from hub.web.security import init_security_headers
+    from hub.web.templating import init_templating
+
+    init_db(app)
+    extensions.migrate.init_app(
+        app,
+        extensions.db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_item,
+    )
+    extensions.csrf.init_app(app)
+    i18n.init_i18n(app)
+    extensions.limiter.init_app(app)
+    init_auth(app)
+    init_security_headers(app)
+    init_errors(app)
+    init_templating(app)
+
+    from hub.admin.routes import bp as admin_bp
+    from hub.auth.routes import bp as auth_bp
+    from hub.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    register_cli(app)
+    return app

@@ -1,0 +1,1 @@
+"""District administration: places, accounts and role grants."""

@@ -1,0 +1,104 @@
+"""Account forms: shape checks only; business rules live in services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from hub.auth.passwords import MIN_LENGTH, is_common
+from hub.phones import normalize_mobile
+
+
+class MobileField(StringField):
+    """A mainland mobile number; ``normalized`` holds the 11 digits once valid."""
+
+    normalized: str | None = None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        self.normalized = normalize_mobile(self.data)
+
+
+def valid_mobile(form: FlaskForm, field: MobileField) -> None:
+    if field.data and field.normalized is None:
+        raise ValidationError(
+            _l("Enter an 11-digit mainland mobile number, such as 138 1234 5678.")
+        )
+
+
+def strong_password(form: FlaskForm, field: PasswordField) -> None:
+    if len(field.data or "") < MIN_LENGTH:
+        raise ValidationError(_l("Use at least %(n)d characters.", n=MIN_LENGTH))
+    if is_common(field.data):
+        raise ValidationError(
+            _l("This password is too common and easy to guess. Choose another.")
+        )
+
+
+_REQUIRED_MOBILE = DataRequired(message=_l("Enter your mobile number."))
+_REQUIRED_PASSWORD = InputRequired(message=_l("Enter your password."))
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Enter your name.")),
+            Length(max=60, message=_l("Keep the name under %(max)d characters.")),
+        ],
+        description=_l("As on your ID card, e.g. 张伟"),
+        render_kw={"autocomplete": "name"},
+    )
+    mobile = MobileField(
+        _l("Mobile number"),
+        validators=[_REQUIRED_MOBILE, valid_mobile],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Choose a password.")), strong_password],
+        description=_l("At least 8 characters; avoid common ones like 12345678."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    consent = BooleanField(
+        _l("I have read and agree to the privacy notice"),
+        validators=[
+            DataRequired(message=_l("Please agree to the privacy notice to register."))
+        ],
+    )
+
+
+class LoginForm(FlaskForm):
+    mobile = MobileField(
+        _l("Mobile number"),
+        validators=[_REQUIRED_MOBILE],
+        render_kw={"autocomplete": "username", "inputmode": "tel"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[_REQUIRED_PASSWORD],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me logged in on this phone"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[_REQUIRED_PASSWORD],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            InputRequired(message=_l("Choose a new password.")),
+            strong_password,
+        ],
+        description=_l("At least 8 characters; avoid common ones like 12345678."),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change state."""

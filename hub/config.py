@@ -1,0 +1,138 @@
+"""Configuration: safe defaults, overridden by HUB_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+#: The key used when none is configured. Production refuses to start with it.
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - a marker, refused in production
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+#: (variable, config key, default, description) — the README table is written from this.
+ENV_VARS: list[tuple[str, str, Any, str]] = [
+    (
+        "HUB_ENV",
+        "ENV",
+        "development",
+        "`development` or `production` (production: secure cookies, "
+        "refuses the default secret key)",
+    ),
+    (
+        "HUB_SECRET_KEY",
+        "SECRET_KEY",
+        DEFAULT_SECRET_KEY,
+        "signs sessions and CSRF tokens; required in production",
+    ),
+    (
+        "HUB_DATABASE_URL",
+        "SQLALCHEMY_DATABASE_URI",
+        None,
+        "SQLAlchemy URL; default `sqlite:///instance/hub.sqlite3`; production: `postgresql+psycopg://user@host/db`",
+    ),
+    (
+        "HUB_REDIS_URL",
+        "REDIS_URL",
+        None,
+        "optional; when set, rate-limit counters are shared through Redis (`redis://127.0.0.1:6379/0`)",
+    ),
+    (
+        "HUB_UPLOAD_DIR",
+        "UPLOAD_DIR",
+        None,
+        "where uploaded documents are kept, outside `static/`; "
+        "default `instance/uploads`",
+    ),
+    (
+        "HUB_MAX_CONTENT_LENGTH",
+        "MAX_CONTENT_LENGTH",
+        6 * 1024 * 1024,
+        "largest request body in bytes",
+    ),
+    (
+        "HUB_DEFAULT_LOCALE",
+        "BABEL_DEFAULT_LOCALE",
+        "zh_CN",
+        "language for visitors who have not chosen one",
+    ),
+    (
+        "HUB_LOGIN_LIMIT",
+        "LOGIN_LIMIT",
+        "10 per 15 minutes",
+        "login attempts allowed per mobile number and per address",
+    ),
+    (
+        "HUB_PRIVACY_NOTICE_VERSION",
+        "PRIVACY_NOTICE_VERSION",
+        "2026-11",
+        "the privacy notice users consent to",
+    ),
+    (
+        "HUB_TIMEZONE",
+        "TIMEZONE",
+        "Asia/Shanghai",
+        "time zone for dates shown to people",
+    ),
+]
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the configuration: defaults, then HUB_* variables, then overrides."""
+    config: dict[str, Any] = {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "TESTING": False,
+    }
+    for env_name, key, default, _ in ENV_VARS:
+        raw = os.environ.get(env_name)
+        config[key] = _coerce(raw, default) if raw is not None else default
+    if overrides:
+        config.update(overrides)
+
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{INSTANCE_DIR / 'hub.sqlite3'}"
+    if not config.get("UPLOAD_DIR"):
+        config["UPLOAD_DIR"] = str(INSTANCE_DIR / "uploads")
+    config["RATELIMIT_STORAGE_URI"] = config.get("RATELIMIT_STORAGE_URI") or (
+        config["REDIS_URL"] or "memory://"
+    )
+    production = config["ENV"] == "production"
+    config.setdefault("SESSION_COOKIE_SECURE", production)
+    config.setdefault("REMEMBER_COOKIE_SECURE", production)
+    return config
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe or incomplete."""
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """Refuse to run production with settings that are only safe in development."""
+    if config["ENV"] != "production":
+        return
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise ConfigurationError(
+            "HUB_SECRET_KEY must be set to a long random value in production "
+            '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    if len(config["SECRET_KEY"]) < 32:
+        raise ConfigurationError("HUB_SECRET_KEY must be at least 32 characters")

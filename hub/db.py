@@ -1,0 +1,50 @@
+"""Database engine settings that differ between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from hub.extensions import db
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT and delays BEGIN;
+    # take control so transactions, savepoints and BEGIN IMMEDIATE behave.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN")
+
+
+def init_db(app: Flask) -> None:
+    """Bind SQLAlchemy to the app and apply per-dialect settings."""
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+        from pathlib import Path
+
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+
+
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Let Alembic write our UTC column type as the plain type it stores."""
+    from hub.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

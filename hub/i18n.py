@@ -1,0 +1,35 @@
+"""Languages: zh_CN by default, English complete."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import Flask, current_app, session
+from flask_login import current_user
+
+from hub.extensions import babel
+
+#: (code, name shown in the switcher, in its own language)
+LANGUAGES: list[tuple[str, str]] = [("zh_CN", "中文"), ("en", "English")]
+LANGUAGE_CODES = {code for code, _ in LANGUAGES}
+
+
+def select_locale() -> str:
+    """The signed-in person's language, else this browser's choice, else the default."""
+    user = current_user
+    if user and user.is_authenticated and user.locale in LANGUAGE_CODES:
+        return user.locale
+    chosen = session.get("locale")
+    if chosen in LANGUAGE_CODES:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def html_lang(locale: Locale) -> str:
+    """BCP 47 tag for <html lang>: zh-Hans-CN, en."""
+    return "-".join(p for p in (locale.language, locale.script, locale.territory) if p)
+
+
+def init_i18n(app: Flask) -> None:
+    babel.init_app(
+        app, locale_selector=select_locale, default_timezone=app.config["TIMEZONE"]
+    )

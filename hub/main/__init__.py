@@ -1,0 +1,1 @@
+"""Home, health check, language and display preferences."""

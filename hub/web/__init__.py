@@ -1,0 +1,1 @@
+"""Web plumbing shared by every feature: access control, htmx, errors, headers."""

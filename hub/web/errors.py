@@ -1,0 +1,105 @@
+"""Friendly error pages: 403, 404, 429 (with when to retry), 500, 503."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from hub.extensions import db, limiter
+
+log = logging.getLogger(__name__)
+
+
+def _page(status: int, title: str, message: str, retry_after: int | None = None):  # noqa: ANN202
+    body = render_template(
+        "errors/error.html",
+        status=status,
+        title=title,
+        message=message,
+        retry_after=retry_after,
+    )
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return body, status, headers
+
+
+def init_errors(app: Flask) -> None:
+    """Register the handlers; each answers in the visitor's language."""
+
+    @app.errorhandler(403)
+    def forbidden(_e: HTTPException):  # noqa: ANN202
+        return _page(
+            403,
+            _("Not allowed"),
+            _("Your account does not have permission to do this."),
+        )
+
+    @app.errorhandler(404)
+    def not_found(_e: HTTPException):  # noqa: ANN202
+        return _page(
+            404,
+            _("Page not found"),
+            _("The page may have moved, or the link is incomplete."),
+        )
+
+    @app.errorhandler(405)
+    def not_allowed(_e: HTTPException):  # noqa: ANN202
+        return _page(
+            405, _("Not possible here"), _("This address does not accept that.")
+        )
+
+    @app.errorhandler(413)
+    def too_large(_e: HTTPException):  # noqa: ANN202
+        return _page(413, _("Too large"), _("What you sent is too large."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_e: CSRFError):  # noqa: ANN202
+        return _page(
+            400,
+            _("Please try again"),
+            _("The form had expired. Go back, reload the page and send it again."),
+        )
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(_e: RateLimitExceeded):  # noqa: ANN202
+        retry = 60
+        current = limiter.current_limit
+        if current is not None:
+            import time
+
+            retry = max(1, int(current.reset_at - time.time()))
+        minutes = max(1, (retry + 59) // 60)
+        return _page(
+            429,
+            _("Too many attempts"),
+            _(
+                "Please wait %(minutes)d minute(s) and try again.",
+                minutes=minutes,
+            ),
+            retry_after=retry,
+        )
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(e: OperationalError):  # noqa: ANN202
+        log.error("database unavailable: %s", e.__class__.__name__)
+        db.session.rollback()
+        return _page(
+            503,
+            _("Temporarily unavailable"),
+            _("The service is busy or under maintenance. Please try again shortly."),
+            retry_after=30,
+        )
+
+    @app.errorhandler(500)
+    def server_error(_e: Exception):  # noqa: ANN202
+        db.session.rollback()
+        return _page(
+            500,
+            _("Something went wrong"),
+            _("We could not finish this. Nothing was saved; please try again."),
+        )
