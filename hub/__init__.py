@@ -28,6 +28,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.web.security import init_security_headers
     from hub.web.templating import init_templating
 
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     init_db(app)
     extensions.migrate.init_app(
         app,

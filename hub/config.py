@@ -71,6 +71,13 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "the privacy notice users consent to",
     ),
     (
+        "HUB_TRUSTED_PROXIES",
+        "TRUSTED_PROXIES",
+        0,
+        "how many reverse proxies set X-Forwarded-For/-Proto in front of the app "
+        "(1 behind one nginx); login limits count per client address from it",
+    ),
+    (
         "HUB_TIMEZONE",
         "TIMEZONE",
         "Asia/Shanghai",

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask import Flask, current_app, session
-from flask_login import current_user
+from flask import Flask, current_app, g, session
 
 from hub.extensions import babel
 
@@ -15,8 +14,10 @@ LANGUAGE_CODES = {code for code, _ in LANGUAGES}
 
 def select_locale() -> str:
     """The signed-in person's language, else this browser's choice, else the default."""
-    user = current_user
-    if user and user.is_authenticated and user.locale in LANGUAGE_CODES:
+    # Only a user already loaded for this request: choosing a language must not
+    # need the database (error pages are translated when it is down).
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated and user.locale in LANGUAGE_CODES:
         return user.locale
     chosen = session.get("locale")
     if chosen in LANGUAGE_CODES:

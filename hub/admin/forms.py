@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from hub.permissions import (
@@ -42,7 +42,7 @@ class NameForm(FlaskForm):
 class GrantForm(FlaskForm):
     role = SelectField(
         _l("Role"),
-        choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+        choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
         validators=[DataRequired(message=_l("Choose a role."))],
     )
     street_id = SelectField(_l("Street"), coerce=int, validators=[Optional()])
@@ -52,7 +52,7 @@ class GrantForm(FlaskForm):
     )
     qualification = SelectField(
         _l("Qualification (social workers)"),
-        choices=[(q.value, QUALIFICATION_LABELS[q]) for q in Qualification],
+        choices=[SelectChoice(q.value, QUALIFICATION_LABELS[q]) for q in Qualification],
         default=Qualification.NONE.value,
     )
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from wtforms import SelectChoice
 
 from hub.admin import forms, services
 from hub.auth import services as account_services
@@ -176,19 +177,21 @@ def users():
 
 def _grant_form(user: User) -> forms.GrantForm:
     form = forms.GrantForm()
-    none = [(0, "—")]
+    none = [SelectChoice(0, "—")]
     streets = db.session.scalars(select(Street).order_by(Street.code)).all()
-    form.street_id.choices = none + [(s.id, s.name) for s in streets]
+    form.street_id.choices = none + [SelectChoice(s.id, s.name) for s in streets]
     communities = db.session.execute(
         select(Community.id, Community.name, Street.name)
         .join(Street)
         .order_by(Street.code, Community.name)
     ).all()
-    form.community_id.choices = none + [(c, f"{s} · {n}") for c, n, s in communities]
+    form.community_id.choices = none + [
+        SelectChoice(c, f"{s} · {n}") for c, n, s in communities
+    ]
     organizations = db.session.execute(
         select(Organization.id, Organization.name).order_by(Organization.name)
     ).all()
-    form.organization_id.choices = none + [(o, n) for o, n in organizations]
+    form.organization_id.choices = none + [SelectChoice(o, n) for o, n in organizations]
     return form
 
 

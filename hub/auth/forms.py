@@ -47,7 +47,7 @@ class RegisterForm(FlaskForm):
             DataRequired(message=_l("Enter your name.")),
             Length(max=60, message=_l("Keep the name under %(max)d characters.")),
         ],
-        description=_l("As on your ID card, e.g. 张伟"),
+        description=_l("Your full name, as on your ID card."),
         render_kw={"autocomplete": "name"},
     )
     mobile = MobileField(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     current_app,
@@ -31,8 +33,11 @@ def _login_limit() -> str:
 
 
 def _mobile_key() -> str:
+    """Count attempts per number, without keeping the number in the limit store."""
     raw = request.form.get("mobile", "")
-    return "login-mobile:" + (forms.normalize_mobile(raw) or raw.strip()[:32])
+    number = forms.normalize_mobile(raw) or raw.strip()[:32]
+    digest = hashlib.sha256(number.encode()).hexdigest()[:24]
+    return f"login-mobile:{digest}"
 
 
 def _failed(response) -> bool:  # noqa: ANN001

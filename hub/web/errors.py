@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -17,13 +17,18 @@ log = logging.getLogger(__name__)
 
 
 def _page(status: int, title: str, message: str, retry_after: int | None = None):  # noqa: ANN202
-    body = render_template(
-        "errors/error.html",
-        status=status,
-        title=title,
-        message=message,
-        retry_after=retry_after,
-    )
+    context = {
+        "status": status,
+        "title": title,
+        "message": message,
+        "retry_after": retry_after,
+    }
+    try:
+        body = render_template("errors/error.html", **context)
+    except Exception:  # noqa: BLE001 - e.g. the database is down while loading the user
+        log.exception("error page fell back to the bare template")
+        # The bare page needs neither the user nor the database.
+        body = current_app.jinja_env.get_template("errors/bare.html").render(**context)
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return body, status, headers
 

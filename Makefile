@@ -1,0 +1,84 @@
+# 善治 Hub — `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.run-installed
+TEST_STAMP := $(VENV)/.test-installed
+# The machine's PostgreSQL (trust auth); override to test elsewhere.
+PG_TEST_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
+CATALOGS := $(wildcard hub/translations/*/LC_MESSAGES/messages.po)
+export FLASK_APP := hub
+
+.PHONY: install run test test-sqlite test-postgres e2e lint format messages \
+	translations browser services clean
+
+$(RUN_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): $(RUN_STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	touch $@
+
+translations: $(RUN_STAMP) $(CATALOGS)
+	$(BIN)/pybabel compile -q -d hub/translations
+
+install: $(RUN_STAMP) translations
+
+## Serve the demo on http://127.0.0.1:5000 (demo data is loaded on first start only).
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Debian's Chromium and CJK fonts for the browser tests (root installs them).
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else \
+			echo "browser tests need: sudo apt-get install -y chromium fonts-noto-cjk"; \
+		fi; \
+	fi
+
+## PostgreSQL and Redis, started if this machine has them but they are down.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
+		{ command -v pg_ctlcluster >/dev/null && \
+		  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; } || true
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
+		{ command -v redis-server >/dev/null && redis-server --daemonize yes --bind 127.0.0.1 \
+		  --port 6379 --save "" --appendonly no; } || true
+
+## The whole suite: on SQLite (with the browser journeys), then on PostgreSQL.
+test: $(TEST_STAMP) translations browser services test-sqlite test-postgres
+
+test-sqlite: $(TEST_STAMP) translations
+	$(BIN)/pytest -q
+
+test-postgres: $(TEST_STAMP) translations
+	HUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not e2e"
+
+e2e: $(TEST_STAMP) translations browser
+	$(BIN)/pytest -q tests/e2e
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check hub tests
+
+format: $(TEST_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format hub tests
+
+## Re-extract translatable strings and merge them into the catalogs.
+messages: $(RUN_STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext \
+		-o hub/translations/messages.pot hub templates
+	$(BIN)/pybabel update -q -i hub/translations/messages.pot -d hub/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,182 @@
+"""Shared fixtures: one app per run, a rolled-back transaction per test.
+
+The database is SQLite by default; set HUB_TEST_DATABASE_URL to a PostgreSQL URL to
+run the same suite there (``make test`` does both). With CI=true an unreachable
+PostgreSQL fails the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from collections.abc import Iterator
+
+import flask
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+
+from hub import create_app
+from hub.extensions import db, limiter
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-checks"
+
+
+def database_url(tmp_dir: str) -> str:
+    """The database the suite runs on."""
+    return os.environ.get("HUB_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/hub.sqlite3"
+
+
+def require_reachable(url: str) -> None:
+    """Fail in CI, skip elsewhere, when a server database cannot be reached."""
+    if url.startswith("sqlite"):
+        return
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as e:
+        message = f"test database {engine.url.render_as_string()} unreachable: {e}"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    finally:
+        engine.dispose()
+
+
+def reset_schema(url: str) -> None:
+    """Start PostgreSQL from an empty public schema, as a fresh clone would."""
+    if not url.startswith("postgresql"):
+        return
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The application on a migrated test database."""
+    tmp_dir = tmp_path_factory.mktemp("db")
+    url = database_url(str(tmp_dir))
+    require_reachable(url)
+    reset_schema(url)
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": TEST_SECRET,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_DIR": str(tmp_dir / "uploads"),
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+class ConnectionBoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks engines itself; use the test's connection."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[sa.orm.scoped_session]:
+    """A session inside a transaction that is rolled back after the test."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {
+                "bind": connection,
+                "class_": ConnectionBoundSession,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        limiter.reset()
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+class HubClient(FlaskClient):
+    """A test client that behaves like a separate browser and sends the CSRF token.
+
+    Each request runs in a fresh ``contextvars`` context, so it gets its own app
+    context, ``g`` and session (as in production) even while the test itself holds
+    an app context for factories; afterwards the test's session is expired so it
+    reads what the request wrote.
+    """
+
+    _csrf: str | None = None
+
+    def _fresh(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if flask.has_app_context():
+            db.session.expire_all()
+        return response
+
+    def csrf_token(self) -> str:
+        if self._csrf is None:
+            page = self._fresh("/privacy").get_data(as_text=True)
+            match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+            assert match, "no CSRF token on the page"
+            self._csrf = match.group(1)
+        return self._csrf
+
+    def open(self, *args, csrf: bool = True, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        method = kwargs.get("method", "GET").upper()
+        if csrf and method not in {"GET", "HEAD", "OPTIONS"}:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return self._fresh(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask, db_session) -> FlaskClient:  # noqa: ANN001
+    app.test_client_class = HubClient
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client: HubClient):  # noqa: ANN201
+    """Log the client in as a user (whose password is the factory default)."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    def _login(user, password: str = DEFAULT_PASSWORD):  # noqa: ANN001, ANN202
+        response = client.post(
+            "/login", data={"mobile": user.mobile, "password": password}
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return user
+
+    return _login
+
+
+def second_device(app: Flask, user, password: str | None = None) -> FlaskClient:  # noqa: ANN001
+    """Another browser, logged in as ``user`` with its own session and token."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    app.test_client_class = HubClient
+    other = app.test_client()
+    response = other.post(
+        "/login", data={"mobile": user.mobile, "password": password or DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 303
+    return other

@@ -1,0 +1,182 @@
+"""Admin pages: places and role grants."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hub.extensions import db
+from hub.models import Community, Grid, RoleGrant, Street, User
+from hub.permissions import Qualification, Role
+from tests import factories
+
+
+def test_admin_adds_a_street(client, login) -> None:
+    login(factories.admin())
+    response = client.post("/admin/places", data={"name": "玄武门街道", "code": "xwm"})
+    assert response.status_code == 303
+    street = db.session.scalar(select(Street).where(Street.name == "玄武门街道"))
+    assert street.code == "XWM"
+    assert "玄武门街道" in client.get("/admin/places").get_data(as_text=True)
+
+
+def test_duplicate_street_name_or_code_is_refused_beside_field(client, login) -> None:
+    login(factories.admin())
+    factories.StreetFactory(name="凤凰街道", code="FH")
+    response = client.post("/admin/places", data={"name": "凤凰街道", "code": "FX"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="name-error"' in html and 'value="FX"' in html
+    response = client.post("/admin/places", data={"name": "新街道", "code": "fh"})
+    assert 'id="code-error"' in response.get_data(as_text=True)
+
+
+def test_street_code_must_be_letters(client, login) -> None:
+    login(factories.admin())
+    response = client.post("/admin/places", data={"name": "新街道", "code": "12"})
+    assert response.status_code == 422
+    assert 'id="code-error"' in response.get_data(as_text=True)
+
+
+def test_admin_adds_community_and_grid(client, login) -> None:
+    login(factories.admin())
+    street = factories.StreetFactory()
+    response = client.post(f"/admin/streets/{street.id}", data={"name": "锁三社区"})
+    assert response.status_code == 303
+    community = db.session.scalar(select(Community).where(Community.name == "锁三社区"))
+    assert community.street_id == street.id
+    response = client.post(
+        f"/admin/communities/{community.id}", data={"name": "第一网格"}
+    )
+    assert response.status_code == 303
+    grid = db.session.scalar(select(Grid).where(Grid.community_id == community.id))
+    assert grid.name == "第一网格"
+
+
+def test_same_community_name_allowed_in_another_street(client, login) -> None:
+    login(factories.admin())
+    factories.CommunityFactory(name="新村社区")
+    other = factories.StreetFactory()
+    response = client.post(f"/admin/streets/{other.id}", data={"name": "新村社区"})
+    assert response.status_code == 303
+
+
+def test_blank_community_name_is_refused(client, login) -> None:
+    login(factories.admin())
+    street = factories.StreetFactory()
+    response = client.post(f"/admin/streets/{street.id}", data={"name": "  "})
+    assert response.status_code == 422
+    assert 'id="name-error"' in response.get_data(as_text=True)
+
+
+def test_rename_with_htmx_returns_the_item_fragment(client, login) -> None:
+    login(factories.admin())
+    grid = factories.GridFactory(name="旧网格")
+    url = f"/admin/places/grid/{grid.id}/rename"
+    form = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert form.lstrip().startswith("{%") is False
+    assert "<html" not in form and 'hx-post="' + url + '"' in form
+    response = client.post(url, data={"name": "新网格"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = response.get_data(as_text=True)
+    assert "<html" not in fragment and "新网格" in fragment
+    assert db.session.get(Grid, grid.id).name == "新网格"
+
+
+def test_rename_without_js_redirects_to_parent(client, login) -> None:
+    login(factories.admin())
+    community = factories.CommunityFactory()
+    response = client.post(
+        f"/admin/places/community/{community.id}/rename", data={"name": "改名社区"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/admin/streets/{community.street_id}"
+
+
+def test_rename_error_with_htmx_is_422_fragment(client, login) -> None:
+    login(factories.admin())
+    street = factories.StreetFactory()
+    response = client.post(
+        f"/admin/places/street/{street.id}/rename",
+        data={"name": "", "code": street.code},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert "<html" not in response.get_data(as_text=True)
+
+
+def test_rename_unknown_kind_is_404(client, login) -> None:
+    login(factories.admin())
+    assert client.get("/admin/places/planet/1/rename").status_code == 404
+
+
+def test_admin_finds_people_by_name_or_number(client, login) -> None:
+    login(factories.admin())
+    factories.volunteer(name="刘阿姨", mobile="13955556666")
+    html = client.get("/admin/users?q=刘").get_data(as_text=True)
+    assert "刘阿姨" in html and "139****6666" in html and "13955556666" not in html
+    assert "刘阿姨" in client.get("/admin/users?q=139 5555 6666").get_data(as_text=True)
+    fragment = client.get("/admin/users?q=刘", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+
+
+def test_admin_grants_social_worker_with_qualification(client, login) -> None:
+    login(factories.admin())
+    person = factories.volunteer()
+    community = factories.CommunityFactory()
+    response = client.post(
+        f"/admin/users/{person.id}",
+        data={
+            "role": "social_worker",
+            "street_id": "0",
+            "community_id": str(community.id),
+            "organization_id": "0",
+            "qualification": "assistant_social_worker",
+        },
+    )
+    assert response.status_code == 303
+    grant = db.session.scalar(
+        select(RoleGrant).where(
+            RoleGrant.user_id == person.id, RoleGrant.role == Role.SOCIAL_WORKER
+        )
+    )
+    assert grant.community_id == community.id
+    assert grant.qualification == Qualification.ASSISTANT
+    assert grant.granted_by_id is not None
+
+
+def test_reviewer_grant_needs_a_street(client, login) -> None:
+    login(factories.admin())
+    person = factories.volunteer()
+    response = client.post(
+        f"/admin/users/{person.id}",
+        data={
+            "role": "street_reviewer",
+            "street_id": "0",
+            "community_id": "0",
+            "organization_id": "0",
+            "qualification": "none",
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="street_id-error"' in response.get_data(as_text=True)
+    assert Role.STREET_REVIEWER not in db.session.get(User, person.id).roles
+
+
+def test_revoking_a_grant_removes_the_permission(client, login) -> None:
+    login(factories.admin())
+    person = factories.reviewer()
+    grant = person.grants_for(Role.STREET_REVIEWER)[0]
+    response = client.post(f"/admin/grants/{grant.id}/revoke")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert Role.STREET_REVIEWER not in db.session.get(User, person.id).roles
+    assert db.session.get(RoleGrant, grant.id).revoked_at is not None
+    assert client.post(f"/admin/grants/{grant.id}/revoke").status_code == 404
+
+
+def test_admin_cannot_disable_themself(client, login) -> None:
+    me = login(factories.admin())
+    assert (
+        client.post(f"/admin/users/{me.id}/active", data={"active": "0"}).status_code
+        == 403
+    )
