@@ -58,7 +58,7 @@ services:
 test: $(TEST_STAMP) translations browser services test-sqlite test-postgres
 
 test-sqlite: $(TEST_STAMP) translations
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not postgres_only"
 
 test-postgres: $(TEST_STAMP) translations
 	HUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not e2e"

@@ -51,11 +51,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
 
     from hub.admin.routes import bp as admin_bp
+    from hub.audit_log.routes import bp as audit_bp
     from hub.auth.routes import bp as auth_bp
     from hub.main.routes import bp as main_bp
+    from hub.notifications.routes import bp as notifications_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(notifications_bp)
+    from hub.organizations import init_organizations
+
+    init_organizations(app)
     register_cli(app)
     return app

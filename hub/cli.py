@@ -59,8 +59,7 @@ def seed_demo() -> list[dict]:
     """Load the demo places and one account per role; returns the logins."""
     from hub.admin import services as admin
     from hub.auth import services as accounts
-    from hub.models import Community, Organization, Street
-    from hub.models.organizations import name_key
+    from hub.models import Community, Street
     from hub.permissions import Qualification, Role
 
     streets: dict[str, Street] = {}
@@ -73,6 +72,7 @@ def seed_demo() -> list[dict]:
                 admin.save_grid(None, community=community, name=grid_name)
     logins = _demo_accounts()
     admin_user = None
+    demo_orgs: list = []
     for spec in logins:
         user = accounts.register_user(
             name=spec["name"],
@@ -96,18 +96,62 @@ def seed_demo() -> list[dict]:
             )
             kwargs["qualification"] = Qualification(spec["qualification"])
         if "organization" in spec:
-            org = Organization(
-                name=spec["organization"],
-                name_key=name_key(spec["organization"]),
-                street=streets["SJC"],
-            )
-            db.session.add(org)
-            db.session.flush()
-            kwargs["organization"] = org
+            demo_orgs.append((user, spec["organization"]))
+            continue
         admin.grant_role(user, role, by=admin_user, **kwargs)
         if role is Role.ADMIN:
             admin_user = user
+    reviewer = accounts.find_user_by_mobile("13800000002")
+    for owner, org_name in demo_orgs:
+        _seed_organizations(owner, org_name, streets["SJC"], reviewer)
     return logins
+
+
+def _seed_organizations(owner, name: str, street, reviewer) -> None:  # noqa: ANN001
+    """One approved, incubating organization and one filing waiting for review."""
+    import io
+
+    from hub.organizations import services
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    details = [
+        (
+            name,
+            "community_service",
+            ["elderly", "mediation"],
+            "邻里互助、独居老人探访、楼道议事。",
+        ),
+        (
+            "锁三社区银龄志愿服务队",
+            "volunteer_team",
+            ["elderly", "health"],
+            "低龄老人帮扶高龄老人，每周上门探访。",
+        ),
+    ]
+    for index, (org_name, org_type, categories, description) in enumerate(details):
+        org = services.start_application(
+            user=owner, name=org_name, street=street, org_type=org_type
+        )
+        services.update_application(
+            org,
+            by=owner,
+            fields={
+                "service_categories": categories,
+                "lead_person": owner.name,
+                "contact_phone": owner.mobile,
+                "address": "南京市玄武区锁金村街道",
+                "member_count": 18 + index * 7,
+                "description": description,
+            },
+            community_ids=[c.id for c in street.communities],
+        )
+        for kind in ("charter", "lead_id"):
+            services.add_document(
+                org, by=owner, kind=kind, stream=io.BytesIO(pdf), filename=f"{kind}.pdf"
+            )
+        services.submit_application(org, by=owner)
+        if index == 0:
+            services.approve_application(org, by=reviewer)
 
 
 def print_logins(logins: list[dict]) -> None:
@@ -120,6 +164,9 @@ def print_logins(logins: list[dict]) -> None:
 
 def register_cli(app: Flask) -> None:
     """Add the hub's commands to ``flask``."""
+    from hub.notifications.cli import register_outbox_cli
+
+    register_outbox_cli(app)
 
     @app.cli.group()
     def seed() -> None:
@@ -141,7 +188,10 @@ def register_cli(app: Flask) -> None:
                 print_logins(_demo_accounts())
                 return
             raise click.ClickException("the database already has places; not seeding")
-        logins = seed_demo()
+        from flask import current_app
+
+        with current_app.test_request_context():
+            logins = seed_demo()
         db.session.commit()
         click.echo("Demo data loaded.")
         print_logins(logins)

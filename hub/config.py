@@ -78,6 +78,13 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "(1 behind one nginx); login limits count per client address from it",
     ),
     (
+        "HUB_OUTBOX_TRANSPORT",
+        "OUTBOX_TRANSPORT",
+        "console",
+        "how `flask outbox deliver` sends SMS: `console` prints them (numbers "
+        "masked); or `package.module:factory`, called with the config",
+    ),
+    (
         "HUB_TIMEZONE",
         "TIMEZONE",
         "Asia/Shanghai",

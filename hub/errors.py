@@ -19,3 +19,11 @@ class InvalidGrant(DomainError):
 
 class DuplicateName(DomainError):
     """Another place of that kind already has this name (or code)."""
+
+
+class AuditLogIsAppendOnly(DomainError):
+    """Audit entries are written once and never changed or deleted."""
+
+
+class NotYourNotification(DomainError):
+    """The notification belongs to someone else."""

@@ -60,6 +60,20 @@ def reset_schema(url: str) -> None:
     engine.dispose()
 
 
+def fresh_database(name: str, tmp_dir: str) -> str:
+    """An empty database of the suite's kind for tests that commit or migrate."""
+    url = os.environ.get("HUB_TEST_DATABASE_URL")
+    if not url or url.startswith("sqlite"):
+        return f"sqlite:///{tmp_dir}/{name}.sqlite3"
+    require_reachable(url)
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The application on a migrated test database."""

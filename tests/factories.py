@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
@@ -11,6 +13,7 @@ from hub.models import Community, Grid, Organization, RoleGrant, Street, User
 from hub.models.organizations import name_key
 from hub.permissions import Qualification, Role
 
+_ORG_NAMES = itertools.count(1)
 DEFAULT_PASSWORD = "lantern-river-42"  # noqa: S105
 _DEFAULT_HASH = hash_password(DEFAULT_PASSWORD)
 
@@ -109,3 +112,65 @@ def org_staff(
     user = UserFactory(**kwargs)
     grant(user, role, organization=organization or OrganizationFactory())
     return user
+
+
+# Organizations ---------------------------------------------------------------
+
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+    b"\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00"
+    b"\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def complete_application(
+    org: Organization, community: Community | None = None
+) -> Organization:
+    """Fill every required field and attach the required documents (in storage)."""
+    import io
+
+    from hub.organizations import services
+
+    community = community or CommunityFactory(street=org.street)
+    org.service_categories = ["elderly"]
+    org.communities = [community]
+    org.lead_person = "陈静"
+    org.contact_phone = "13900001111"
+    org.address = "南京市玄武区锁金村路1号"
+    org.member_count = 12
+    org.description = "为社区老人提供上门探访服务。"
+    staff_user = db.session.get(User, org.created_by_id) if org.created_by_id else None
+    for kind, data in (("charter", PDF_BYTES), ("lead_id", PNG_BYTES)):
+        services.add_document(
+            org,
+            by=staff_user or UserFactory(),
+            kind=kind,
+            stream=io.BytesIO(data),
+            filename=f"{kind}.bin",
+        )
+    db.session.flush()
+    return org
+
+
+def application(
+    owner: User | None = None, street: Street | None = None, **kwargs
+) -> Organization:  # noqa: ANN003
+    """A draft filing created through the service, with its owner."""
+    from hub.organizations import services
+
+    owner = owner or UserFactory()
+    return services.start_application(
+        user=owner,
+        name=kwargs.pop("name", None) or f"测试{next(_ORG_NAMES)}服务社",
+        street=street or StreetFactory(),
+        org_type=kwargs.pop("org_type", "elderly_care"),
+    )
+
+
+def submitted_application(**kwargs) -> Organization:  # noqa: ANN003
+    from hub.organizations import services
+
+    org = complete_application(application(**kwargs))
+    services.submit_application(org, by=db.session.get(User, org.created_by_id))
+    return org

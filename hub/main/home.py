@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from hub.models import User
 from hub.permissions import Permission
@@ -22,6 +23,8 @@ class NextAction:
 def next_actions(user: User) -> list[NextAction]:
     """The actions to offer this person on the home page, most important first."""
     actions: list[NextAction] = []
+    actions += _reviewer_actions(user)
+    actions += _staff_actions(user)
     if user.has_permission(Permission.PLACES_MANAGE):
         actions.append(
             NextAction(
@@ -39,6 +42,26 @@ def next_actions(user: User) -> list[NextAction]:
                 url_for("admin.users"),
             )
         )
+    if user.has_permission(Permission.ORGANIZATIONS_APPLY) and not any(
+        g.organization_id for g in user.grants
+    ):
+        actions.append(
+            NextAction(
+                _("File an organization"),
+                _(
+                    "Bring your community organization into the street's "
+                    "incubation base."
+                ),
+                url_for("organizations.start"),
+            )
+        )
+    actions.append(
+        NextAction(
+            _("Organizations near you"),
+            _("See the organizations filed with the streets."),
+            url_for("organizations.directory"),
+        )
+    )
     actions.append(
         NextAction(
             _("Text size and language"),
@@ -46,4 +69,63 @@ def next_actions(user: User) -> list[NextAction]:
             url_for("auth.account"),
         )
     )
+    return actions
+
+
+def _reviewer_actions(user: User) -> list[NextAction]:
+    """A reviewer's queue size, with how many are overdue."""
+    from hub.organizations.policy import reviewed_street_ids
+    from hub.organizations.services import review_queue
+
+    street_ids = reviewed_street_ids(user)
+    if not street_ids:
+        return []
+    queue = review_queue(street_ids)
+    overdue = sum(1 for item in queue if item.overdue)
+    detail = ngettext(
+        "%(num)d filing waiting for review.",
+        "%(num)d filings waiting for review.",
+        len(queue),
+    )
+    if overdue:
+        detail += " " + ngettext("%(num)d is overdue.", "%(num)d are overdue.", overdue)
+    return [
+        NextAction(_("Review filings"), detail, url_for("review.queue"), primary=True)
+    ]
+
+
+def _staff_actions(user: User) -> list[NextAction]:
+    """Each of my organizations' filing state, and invitations waiting for me."""
+    from sqlalchemy import select
+
+    from hub.extensions import db
+    from hub.models import Organization
+    from hub.organizations.labels import filing_state_label
+    from hub.organizations.staff import invitations_for
+
+    actions = [
+        NextAction(
+            _("Invitation from %(organization)s", organization=inv.organization.name),
+            _("Accept it to work for this organization."),
+            url_for("organizations.mine"),
+            primary=True,
+        )
+        for inv in invitations_for(user)
+    ]
+    org_ids = [g.organization_id for g in user.grants if g.organization_id]
+    if org_ids:
+        for org in db.session.scalars(
+            select(Organization)
+            .where(Organization.id.in_(org_ids))
+            .order_by(Organization.name)
+        ):
+            actions.append(
+                NextAction(
+                    org.name,
+                    filing_state_label(org.filing_state)
+                    + (f" · {org.filing_number}" if org.filing_number else ""),
+                    url_for("organizations.application", org_id=org.id),
+                    primary=org.is_editable,
+                )
+            )
     return actions

@@ -1,16 +1,29 @@
 """Models, one module per aggregate; imported here so Alembic sees them all."""
 
 from hub.models.accounts import Consent, RoleGrant, User
+from hub.models.audit import AuditEntry
 from hub.models.base import TimestampMixin, utcnow
-from hub.models.organizations import Organization
+from hub.models.notifications import Notification, OutboxMessage
+from hub.models.organizations import (
+    Document,
+    FilingSequence,
+    Organization,
+    StaffInvitation,
+)
 from hub.models.places import Community, Grid, Street
 
 __all__ = [
+    "AuditEntry",
     "Community",
     "Consent",
+    "Document",
+    "FilingSequence",
     "Grid",
+    "Notification",
     "Organization",
+    "OutboxMessage",
     "RoleGrant",
+    "StaffInvitation",
     "Street",
     "TimestampMixin",
     "User",

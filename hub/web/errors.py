@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from hub.extensions import db, limiter
+from hub.web.htmx import see_other
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,11 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_e: HTTPException):  # noqa: ANN202
+        # Usually a phone photo over the limit: back to the form, with a message.
+        back = request.referrer or ""
+        if back.startswith(request.host_url):
+            flash(_("The file is too large. Choose one under 5 MB."), "error")
+            return see_other(back)
         return _page(413, _("Too large"), _("What you sent is too large."))
 
     @app.errorhandler(CSRFError)

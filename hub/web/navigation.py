@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 
+from hub.notifications.services import unread_count
 from hub.permissions import Permission
+
+
+def unread_messages(user: Any) -> int:
+    """This person's unread notifications, counted once per request."""
+    if "unread_messages" not in g:
+        g.unread_messages = unread_count(user)
+    return g.unread_messages
+
+
+def badge_text(count: int) -> str:
+    """What a badge shows: the count, or 99+."""
+    return "99+" if count > 99 else str(count)
 
 
 @dataclass(frozen=True)
@@ -17,18 +32,39 @@ class NavItem:
     endpoint: str
     icon: str
     current: bool
+    #: Counts what the badge shows; called only if the page shows the navigation.
+    counter: Callable[[], int] | None = None
 
     @property
     def url(self) -> str:
         return url_for(self.endpoint)
 
+    @property
+    def badge(self) -> int:
+        return self.counter() if self.counter is not None else 0
 
-#: (label, endpoint, icon, permission needed or None for everyone logged in)
+    @property
+    def badge_text(self) -> str:
+        return badge_text(self.badge)
+
+
+#: (label, endpoint, icon, permission needed or None for everyone logged in, badge)
 _ITEMS = [
-    (_l("Home"), "main.home", "home", None),
-    (_l("Manage"), "admin.places", "grid", Permission.PLACES_MANAGE),
-    (_l("Me"), "auth.account", "user", None),
+    (_l("Home"), "main.home", "home", None, None),
+    (_l("Review"), "review.queue", "check", Permission.FILINGS_REVIEW, None),
+    (
+        _l("Organization"),
+        "organizations.mine",
+        "org",
+        Permission.ORGANIZATIONS_MANAGE,
+        None,
+    ),
+    (_l("Manage"), "admin.places", "grid", Permission.PLACES_MANAGE, None),
+    (_l("Messages"), "notifications.index", "bell", None, unread_messages),
+    (_l("Me"), "auth.account", "user", None, None),
 ]
+#: Room for role items between Home and Messages · Me (five items at most).
+MAX_ROLE_ITEMS = 2
 
 
 def navigation_for(user: Any, endpoint: str) -> list[NavItem]:
@@ -37,11 +73,15 @@ def navigation_for(user: Any, endpoint: str) -> list[NavItem]:
         return []
     items = []
     section = endpoint.split(".")[0]
-    for label, target, icon, permission in _ITEMS:
-        if permission is not None and not user.has_permission(permission):
-            continue
+    role_items = 0
+    for label, target, icon, permission, count in _ITEMS:
+        if permission is not None:
+            if role_items == MAX_ROLE_ITEMS or not user.has_permission(permission):
+                continue
+            role_items += 1
         current = endpoint == target or (
             target != "main.home" and section == target.split(".")[0]
         )
-        items.append(NavItem(label, target, icon, current))
-    return items[:5]
+        counter = partial(count, user) if count is not None else None
+        items.append(NavItem(label, target, icon, current, counter))
+    return items

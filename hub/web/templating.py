@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from hub.audit_log.labels import action_label, state_label
 from hub.i18n import LANGUAGES, html_lang
 from hub.permissions import (
     QUALIFICATION_LABELS,
@@ -45,6 +46,8 @@ def init_templating(app: Flask) -> None:
         locale = get_locale()
         return {
             "can": can,
+            "action_label": action_label,
+            "state_label": state_label,
             "role_label": lambda value: ROLE_LABELS[Role(value)],
             "qualification_label": lambda value: QUALIFICATION_LABELS[
                 Qualification(value)

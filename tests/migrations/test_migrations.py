@@ -1,8 +1,7 @@
-"""Migrations: ``upgrade`` from empty gives exactly the models; ``downgrade`` undoes it."""
+"""Migrations: upgrade from empty gives exactly the models; downgrade undoes it."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,23 +14,7 @@ from flask_migrate import downgrade, upgrade
 from hub import create_app
 from hub.db import render_item
 from hub.extensions import db
-from tests.conftest import TEST_SECRET, require_reachable
-
-MIGRATION_DB = "hub_migration_test"
-
-
-def _empty_database_url(tmp_path) -> str:  # noqa: ANN001
-    """A database of the suite's kind that nothing else uses."""
-    url = os.environ.get("HUB_TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path}/migrations.sqlite3"
-    require_reachable(url)
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {MIGRATION_DB}"))
-        connection.execute(sa.text(f"CREATE DATABASE {MIGRATION_DB}"))
-    admin.dispose()
-    return sa.make_url(url).set(database=MIGRATION_DB).render_as_string(False)
+from tests.conftest import TEST_SECRET, fresh_database
 
 
 @pytest.fixture
@@ -39,7 +22,9 @@ def empty_app(tmp_path) -> Iterator[Flask]:  # noqa: ANN001
     app = create_app(
         {
             "SECRET_KEY": TEST_SECRET,
-            "SQLALCHEMY_DATABASE_URI": _empty_database_url(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": fresh_database(
+                "hub_migration_test", str(tmp_path)
+            ),
         }
     )
     with app.app_context():

@@ -1,0 +1,1 @@
+"""The audit log as reviewers read it: their streets' entries, newest first."""

@@ -1,0 +1,1 @@
+"""Street reviewers: the filing queue, decisions, incubation stages."""

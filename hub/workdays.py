@@ -1,0 +1,31 @@
+"""Working days in mainland China, holidays and adjusted weekends (调休) included."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def is_workday(day: date) -> bool:
+    """The official calendar where it is known, else Monday to Friday."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:  # a year the calendar does not cover yet
+        return day.weekday() < 5
+
+
+def working_days_waiting(since: datetime, now: datetime) -> int:
+    """Whole working days passed since ``since`` (that day itself not counted)."""
+    start = since.astimezone(SHANGHAI).date()
+    end = now.astimezone(SHANGHAI).date()
+    days = 0
+    day = start + timedelta(days=1)
+    while day <= end:
+        if is_workday(day):
+            days += 1
+        day += timedelta(days=1)
+    return days
