@@ -24,7 +24,7 @@ $(TEST_STAMP): $(RUN_STAMP)
 	touch $@
 
 translations: $(RUN_STAMP) $(CATALOGS)
-	$(BIN)/pybabel compile -q -d hub/translations
+	$(BIN)/pybabel -q compile -d hub/translations
 
 install: $(RUN_STAMP) translations
 
@@ -76,9 +76,9 @@ format: $(TEST_STAMP)
 
 ## Re-extract translatable strings and merge them into the catalogs.
 messages: $(RUN_STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext \
 		-o hub/translations/messages.pot hub templates
-	$(BIN)/pybabel update -q -i hub/translations/messages.pot -d hub/translations
+	$(BIN)/pybabel -q update -i hub/translations/messages.pot -d hub/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -25,6 +25,13 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def locale_code(locale: Locale | None) -> str:
+    """Our code for a Babel locale (Babel reads zh_CN as zh_Hans_CN)."""
+    if locale is None or locale.language == "zh":
+        return "zh_CN"
+    return locale.language
+
+
 def html_lang(locale: Locale) -> str:
     """BCP 47 tag for <html lang>: zh-Hans-CN, en."""
     return "-".join(p for p in (locale.language, locale.script, locale.territory) if p)

@@ -16,7 +16,7 @@ from hub.permissions import (
 
 _NAME = [
     DataRequired(message=_l("Enter a name.")),
-    Length(max=60, message=_l("Keep the name under %(max)d characters.")),
+    Length(max=60, message=_l("At most %(max)d characters.")),
 ]
 
 
@@ -36,7 +36,7 @@ class StreetForm(FlaskForm):
 
 
 class NameForm(FlaskForm):
-    name = StringField(_l("Name"), validators=_NAME)
+    name = StringField(_l("Name of the place"), validators=_NAME)
 
 
 class GrantForm(FlaskForm):

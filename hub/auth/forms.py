@@ -45,7 +45,7 @@ class RegisterForm(FlaskForm):
         _l("Name"),
         validators=[
             DataRequired(message=_l("Enter your name.")),
-            Length(max=60, message=_l("Keep the name under %(max)d characters.")),
+            Length(max=60, message=_l("At most %(max)d characters.")),
         ],
         description=_l("Your full name, as on your ID card."),
         render_kw={"autocomplete": "name"},

@@ -82,13 +82,19 @@ def _reviewer_actions(user: User) -> list[NextAction]:
         return []
     queue = review_queue(street_ids)
     overdue = sum(1 for item in queue if item.overdue)
-    detail = ngettext(
-        "%(num)d filing waiting for review.",
-        "%(num)d filings waiting for review.",
-        len(queue),
-    )
     if overdue:
-        detail += " " + ngettext("%(num)d is overdue.", "%(num)d are overdue.", overdue)
+        detail = ngettext(
+            "%(num)d filing waiting for review, %(overdue)d overdue.",
+            "%(num)d filings waiting for review, %(overdue)d overdue.",
+            len(queue),
+            overdue=overdue,
+        )
+    else:
+        detail = ngettext(
+            "%(num)d filing waiting for review.",
+            "%(num)d filings waiting for review.",
+            len(queue),
+        )
     return [
         NextAction(_("Review filings"), detail, url_for("review.queue"), primary=True)
     ]

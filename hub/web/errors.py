@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, current_app, flash, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -56,7 +57,7 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(405)
     def not_allowed(_e: HTTPException):  # noqa: ANN202
         return _page(
-            405, _("Not possible here"), _("This address does not accept that.")
+            405, _("Not possible here"), _("This page does not support that action.")
         )
 
     @app.errorhandler(413)
@@ -88,9 +89,10 @@ def init_errors(app: Flask) -> None:
         return _page(
             429,
             _("Too many attempts"),
-            _(
-                "Please wait %(minutes)d minute(s) and try again.",
-                minutes=minutes,
+            ngettext(
+                "Please wait %(num)d minute and try again.",
+                "Please wait %(num)d minutes and try again.",
+                minutes,
             ),
             retry_after=retry,
         )

@@ -53,7 +53,7 @@ _ITEMS = [
     (_l("Home"), "main.home", "home", None, None),
     (_l("Review"), "review.queue", "check", Permission.FILINGS_REVIEW, None),
     (
-        _l("Organization"),
+        _l("My org."),
         "organizations.mine",
         "org",
         Permission.ORGANIZATIONS_MANAGE,

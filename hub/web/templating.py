@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from hub.audit_log.labels import action_label, state_label
-from hub.i18n import LANGUAGES, html_lang
+from hub.i18n import LANGUAGES, html_lang, locale_code
 from hub.permissions import (
     QUALIFICATION_LABELS,
     ROLE_LABELS,
@@ -36,10 +36,18 @@ def can(what: str | Permission, obj: Any = None) -> bool:
     return bool(policy(current_user, obj))
 
 
+def filesize(size: int) -> str:
+    """Bytes as people read them: 820 KB, 1.4 MB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def init_templating(app: Flask) -> None:
     """Expose helpers to Jinja and mark every answer as varying by HX-Request."""
     app.after_request(add_vary)
     app.jinja_env.filters["mask_mobile"] = mask_mobile
+    app.jinja_env.filters["filesize"] = filesize
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
@@ -54,7 +62,7 @@ def init_templating(app: Flask) -> None:
             ],
             "csrf_token_value": generate_csrf,
             "languages": LANGUAGES,
-            "current_locale": str(locale) if locale else "zh_CN",
+            "current_locale": locale_code(locale),
             "html_lang": html_lang(locale) if locale else "zh-Hans-CN",
             "nav_items": navigation_for(current_user, request.endpoint or ""),
             "static_version": current_app.config.get("STATIC_VERSION", ""),

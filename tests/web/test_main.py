@@ -143,3 +143,13 @@ def test_public_pages_render_in_english_too(client, url) -> None:
     html = client.get(url).get_data(as_text=True)
     # The only Chinese left is the name of the language to switch back to.
     assert not re.search(r"[\u4e00-\u9fff]", html.replace("中文", "")), url
+
+
+def test_top_bar_offers_only_the_other_language(client) -> None:
+    html = client.get("/login").get_data(as_text=True)
+    switch = re.search(r'<form class="lang".*?</form>', html, re.S).group(0)
+    assert 'value="en"' in switch and 'value="zh_CN"' not in switch
+    client.post("/language", data={"locale": "en"})
+    html = client.get("/login").get_data(as_text=True)
+    switch = re.search(r'<form class="lang".*?</form>', html, re.S).group(0)
+    assert 'value="zh_CN"' in switch and 'value="en"' not in switch
