@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import delete, select, update
 
 from hub import audit
@@ -138,3 +139,15 @@ def test_other_models_still_update_and_delete() -> None:
     db.session.flush()
     db.session.delete(street)
     db.session.flush()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_entries SET reason = 'edited'", "DELETE FROM audit_entries"],
+)
+def test_the_database_refuses_raw_edits_too(statement: str) -> None:
+    audit.record(None, factories.StreetFactory(), "test.raw")
+    db.session.flush()
+    with pytest.raises(sa.exc.DBAPIError), db.session.begin_nested():
+        db.session.execute(sa.text(statement))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 1
