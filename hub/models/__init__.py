@@ -11,6 +11,7 @@ from hub.models.organizations import (
     StaffInvitation,
 )
 from hub.models.places import Community, Grid, Street
+from hub.models.projects import Project, Proposal, Tender
 
 __all__ = [
     "AuditEntry",
@@ -21,10 +22,13 @@ __all__ = [
     "Grid",
     "Notification",
     "Organization",
+    "Project",
+    "Proposal",
     "OutboxMessage",
     "RoleGrant",
     "StaffInvitation",
     "Street",
+    "Tender",
     "TimestampMixin",
     "User",
     "utcnow",

@@ -1,0 +1,232 @@
+"""Purchased-service tenders and proposals, and projects with their linkage (三社联动)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.extensions import db
+from hub.models.base import TimestampMixin, UTCDateTime, utcnow
+from hub.models.organizations import Organization, TransitionNotAllowed
+from hub.models.places import Community, Street
+
+
+class TenderState(StrEnum):
+    OPEN = "open"  # taking proposals until the deadline, then compared
+    AWARDED = "awarded"
+    CANCELLED = "cancelled"
+
+
+class ProposalState(StrEnum):
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    AWARDED = "awarded"
+    NOT_AWARDED = "not_awarded"
+
+
+class Tender(TimestampMixin, db.Model):
+    """A street's purchase need (政府购买服务): what, where, how much, until when."""
+
+    __tablename__ = "tenders"
+    __table_args__ = (Index("ix_tenders_state_deadline", "state", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(30))
+    #: Budget in fen (分), exact.
+    budget_fen: Mapped[int] = mapped_column(BigInteger)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    description: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default=TenderState.OPEN)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+    street: Mapped[Street] = relationship()
+    community: Mapped[Community] = relationship()
+    proposals: Mapped[list[Proposal]] = relationship(
+        back_populates="tender", order_by="Proposal.price_fen"
+    )
+
+    AUDIT_TYPE = "tender"
+
+    def is_taking_proposals(self, now: datetime | None = None) -> bool:
+        return self.state == TenderState.OPEN and (now or utcnow()) < self.deadline
+
+    def may_award(self, now: datetime | None = None) -> bool:
+        """Awarded after the deadline only, so every proposal was in before comparing."""
+        return self.state == TenderState.OPEN and (now or utcnow()) >= self.deadline
+
+
+class Proposal(TimestampMixin, db.Model):
+    """An organization's answer to a tender: one per organization and tender."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (UniqueConstraint("tender_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id"), index=True
+    )
+    plan: Mapped[str] = mapped_column(Text)
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    team: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default=ProposalState.SUBMITTED)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    tender: Mapped[Tender] = relationship(back_populates="proposals")
+    organization: Mapped[Organization] = relationship()
+
+    AUDIT_TYPE = "proposal"
+
+
+class Funding(StrEnum):
+    TENDER = "tender"  # 政府购买服务
+    SELF = "self"  # 自筹
+    CHARITY = "charity"  # 公益慈善
+    DISTRICT = "district"  # 区级项目
+
+
+class ProjectState(StrEnum):
+    DRAFT = "draft"
+    PENDING_APPROVAL = "pending_approval"
+    RECRUITING = "recruiting"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    EVALUATED = "evaluated"
+    CANCELLED = "cancelled"
+
+
+class LinkState(StrEnum):
+    """The coordinating social worker's link: asked, accepted or declined."""
+
+    NONE = "none"
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+PROJECT_TRANSITIONS: dict[ProjectState, set[ProjectState]] = {
+    ProjectState.DRAFT: {ProjectState.PENDING_APPROVAL, ProjectState.CANCELLED},
+    ProjectState.PENDING_APPROVAL: {
+        ProjectState.RECRUITING,
+        ProjectState.DRAFT,
+        ProjectState.CANCELLED,
+    },
+    ProjectState.RECRUITING: {ProjectState.IN_PROGRESS, ProjectState.CANCELLED},
+    ProjectState.IN_PROGRESS: {ProjectState.COMPLETED, ProjectState.CANCELLED},
+    ProjectState.COMPLETED: {ProjectState.EVALUATED},
+    ProjectState.EVALUATED: set(),
+    ProjectState.CANCELLED: set(),
+}
+
+#: States in which the public may see a project.
+PUBLIC_STATES = {
+    ProjectState.RECRUITING,
+    ProjectState.IN_PROGRESS,
+    ProjectState.COMPLETED,
+    ProjectState.EVALUATED,
+}
+
+
+class ProjectNotLinked(TransitionNotAllowed):
+    """Only projects whose three links hold may recruit."""
+
+    def __init__(self) -> None:
+        super().__init__(ProjectState.PENDING_APPROVAL, ProjectState.RECRUITING)
+
+
+class Project(TimestampMixin, db.Model):
+    """Work an organization does in a community, coordinated by a social worker."""
+
+    __tablename__ = "projects"
+    __table_args__ = (
+        Index("ix_projects_street_state", "street_id", "state"),
+        Index("ix_projects_coordinator_link", "coordinator_id", "link_state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id"), index=True
+    )
+    street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    funding: Mapped[str] = mapped_column(String(20))
+    tender_id: Mapped[int | None] = mapped_column(ForeignKey("tenders.id"), unique=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    #: Contract amount in fen (tender projects) or the declared budget (others).
+    amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default=ProjectState.DRAFT)
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    link_state: Mapped[str] = mapped_column(String(20), default=LinkState.NONE)
+    link_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    link_note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organization: Mapped[Organization] = relationship()
+    street: Mapped[Street] = relationship()
+    community: Mapped[Community] = relationship()
+    tender: Mapped[Tender | None] = relationship()
+    coordinator = relationship("User", foreign_keys=[coordinator_id])
+
+    AUDIT_TYPE = "project"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_linked(self) -> bool:
+        """三社联动: its community, an accepted social worker of it, its organization."""
+        return (
+            self.community_id is not None
+            and self.organization_id is not None
+            and self.coordinator_id is not None
+            and self.link_state == LinkState.ACCEPTED
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == ProjectState.DRAFT
+
+    def move(self, target: ProjectState, *, reason: str | None = None) -> ProjectState:
+        """Change state if the lifecycle allows it; recruiting needs all three links."""
+        current = ProjectState(self.state)
+        if target not in PROJECT_TRANSITIONS[current]:
+            raise TransitionNotAllowed(current, target)
+        if target == ProjectState.RECRUITING and not self.is_linked:
+            raise ProjectNotLinked()
+        self.state = target
+        self.state_changed_at = utcnow()
+        if target == ProjectState.CANCELLED:
+            self.cancel_reason = reason
+        return current

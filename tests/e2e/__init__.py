@@ -1,0 +1,1 @@
+"""Real-browser journeys: Debian's Chromium driven by Playwright."""

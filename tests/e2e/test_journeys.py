@@ -1,0 +1,157 @@
+"""Journeys people take on a phone: account basics, in Chinese and English."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+Check = Callable[[Page], None]
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+PASSWORD = "lantern-river-42"
+SUBMIT = "main form button[type=submit]"
+LOGIN_ERROR = "The mobile number or password is not right."
+
+
+def go(page: Page, check: Check, action: Callable[[], object]) -> None:
+    """Do something that loads a new page, wait for it, then check it."""
+    with page.expect_navigation():
+        action()
+    check(page)
+
+
+def assert_chinese(page: Page) -> None:
+    """The interface itself (not just what people typed) is in Chinese."""
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans-CN")
+    expect(page).to_have_title(CHINESE)
+
+
+def log_in(page: Page, check: Check, mobile: str, password: str) -> None:
+    """Fill in and send the login form shown now."""
+    page.locator("input[name=mobile]").fill(mobile)
+    page.locator("input[name=password]").fill(password)
+    go(page, check, page.locator(SUBMIT).click)
+
+
+def test_register_login_english_larger_text_logout(page: Page, check: Check) -> None:
+    page.goto("/")
+    check(page)
+    assert_chinese(page)
+
+    go(page, check, page.locator("main a[href='/register']").click)
+    expect(page).to_have_url(re.compile(r"/register$"))
+    assert_chinese(page)
+    expect(page.locator("h1")).to_have_text(CHINESE)
+
+    page.locator("input[name=name]").fill("张伟")
+    page.locator("input[name=mobile]").fill("139 1234 5678")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=consent]").check()
+    go(page, check, page.locator(SUBMIT).click)
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert_chinese(page)
+    expect(page.locator(".flash-success")).to_contain_text("张伟")
+    expect(page.locator("h1")).to_contain_text("张伟")
+
+    go(page, check, page.locator("nav.bottomnav a[href='/account']").click)
+    go(page, check, page.locator("form[action='/logout'] button").click)
+    expect(page.locator("nav.bottomnav")).to_have_count(0)
+
+    go(page, check, page.locator("main a[href='/login']").click)
+    assert_chinese(page)
+    log_in(page, check, "13912345678", PASSWORD)
+    expect(page.locator("h1")).to_contain_text("张伟")
+
+    switch = page.locator("header form.lang").get_by_role("button", name="English")
+    go(page, check, switch.click)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Hello, 张伟")
+    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
+
+    go(page, check, page.get_by_role("link", name="Me", exact=True).click)
+    expect(page).to_have_url(re.compile(r"/account$"))
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\btext-large\b"))
+    go(page, check, page.get_by_role("button", name="Use larger text").click)
+    expect(page.locator("body")).to_have_class(re.compile(r"\btext-large\b"))
+    font_size = page.locator("body").evaluate("b => getComputedStyle(b).fontSize")
+    assert font_size == "21px"
+    expect(page.get_by_role("button", name="Use normal text")).to_be_visible()
+
+    go(page, check, page.get_by_role("button", name="Log out").click)
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\btext-large\b"))
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_role("link", name="Me", exact=True)).to_have_count(0)
+
+
+def test_register_form_works_without_javascript(
+    page_without_js: Page, check: Check
+) -> None:
+    page = page_without_js
+    page.goto("/register")
+    check(page)
+    assert_chinese(page)
+
+    page.locator("input[name=name]").fill("李娜")
+    page.locator("input[name=mobile]").fill("1391234")
+    page.locator("input[name=password]").fill("short")
+    page.locator("input[name=consent]").check()
+    go(page, check, page.locator(SUBMIT).click)
+
+    expect(page).to_have_url(re.compile(r"/register$"))
+    expect(page.get_by_role("alert")).to_be_visible()
+    for name in ("mobile", "password"):
+        field = page.locator(f".field:has(input[name={name}])")
+        expect(field.locator(".error")).to_have_text(CHINESE)
+        expect(field.locator("input")).to_have_attribute("aria-invalid", "true")
+        expect(field.locator("input")).to_have_attribute(
+            "aria-describedby", re.compile(rf"\b{name}-error\b")
+        )
+    expect(page.locator(".field:has(input[name=name]) .error")).to_have_count(0)
+    expect(page.locator("input[name=name]")).to_have_value("李娜")
+    expect(page.locator("input[name=mobile]")).to_have_value("1391234")
+    expect(page.locator("input[name=password]")).to_have_value("")
+    expect(page.locator("input[name=consent]")).to_be_checked()
+
+    page.locator("input[name=mobile]").fill("13912345679")
+    page.locator("input[name=password]").fill(PASSWORD)
+    go(page, check, page.locator(SUBMIT).click)
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert_chinese(page)
+    expect(page.locator("h1")).to_contain_text("李娜")
+    expect(page.locator("nav.bottomnav")).to_be_visible()
+
+
+def test_login_error_is_generic(
+    page: Page, check: Check, create_account: Callable[..., None]
+) -> None:
+    create_account(name="王芳", mobile="13912345680", password=PASSWORD)
+    page.goto("/login")
+    check(page)
+    assert_chinese(page)
+
+    messages = []
+    for mobile, password in [
+        ("13912345680", "wrong-password-9"),  # registered, wrong password
+        ("13800000000", PASSWORD),  # nobody has this number
+    ]:
+        log_in(page, check, mobile, password)
+        expect(page).to_have_url(re.compile(r"/login$"))
+        expect(page.get_by_role("alert")).to_have_text(CHINESE)
+        expect(page.locator(".field .error")).to_have_count(0)
+        expect(page.locator("input[name=mobile]")).to_have_value(mobile)
+        messages.append(page.get_by_role("alert").inner_text())
+    assert messages[0] == messages[1]
+
+    switch = page.locator("header form.lang").get_by_role("button", name="English")
+    go(page, check, switch.click)
+    log_in(page, check, "13800000000", PASSWORD)
+    expect(page.get_by_role("alert")).to_have_text(LOGIN_ERROR)
+    log_in(page, check, "13912345680", "wrong-password-9")
+    expect(page.get_by_role("alert")).to_have_text(LOGIN_ERROR)
