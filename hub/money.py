@@ -13,7 +13,7 @@ class BadAmount(ValueError):
 
 
 def parse_yuan(text: str | None) -> int:
-    """'12,345.6' or '１２３４５' or '¥12345' → 1234560 fen. Refuses more than 2 decimals."""
+    """'12,345.6', '１２３４５' or '¥12345' → fen. Refuses more than 2 decimals."""
     if text is None:
         raise BadAmount(text)
     cleaned = (

@@ -1,4 +1,4 @@
-"""Purchased-service tenders and proposals, and projects with their linkage (三社联动)."""
+"""Purchased-service tenders and proposals; projects and their linkage (三社联动)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ class Tender(TimestampMixin, db.Model):
         return self.state == TenderState.OPEN and (now or utcnow()) < self.deadline
 
     def may_award(self, now: datetime | None = None) -> bool:
-        """Awarded after the deadline only, so every proposal was in before comparing."""
+        """Awarded only after the deadline, when every proposal is in to compare."""
         return self.state == TenderState.OPEN and (now or utcnow()) >= self.deadline
 
 
@@ -219,7 +219,7 @@ class Project(TimestampMixin, db.Model):
         return self.state == ProjectState.DRAFT
 
     def move(self, target: ProjectState, *, reason: str | None = None) -> ProjectState:
-        """Change state if the lifecycle allows it; recruiting needs all three links."""
+        """Change state if the lifecycle allows; recruiting needs all three links."""
         current = ProjectState(self.state)
         if target not in PROJECT_TRANSITIONS[current]:
             raise TransitionNotAllowed(current, target)
