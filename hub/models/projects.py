@@ -202,7 +202,7 @@ class Project(TimestampMixin, db.Model):
 
     @property
     def is_linked(self) -> bool:
-        """三社联动: its community, an accepted social worker of it, its organization."""
+        """三社联动: its community, an accepted social worker, its organization."""
         return (
             self.community_id is not None
             and self.organization_id is not None
