@@ -64,5 +64,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.organizations import init_organizations
 
     init_organizations(app)
+    from hub.projects import init_projects
+
+    init_projects(app)
     register_cli(app)
     return app

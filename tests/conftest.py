@@ -106,8 +106,12 @@ class ConnectionBoundSession(FlaskSQLAlchemySession):
 
 @pytest.fixture
 def db_session(app: Flask) -> Iterator[sa.orm.scoped_session]:
-    """A session inside a transaction that is rolled back after the test."""
-    with app.app_context():
+    """A session inside a transaction that is rolled back after the test.
+
+    A request context is pushed too, so services that build links (url_for in
+    notifications) work when tests call them directly.
+    """
+    with app.test_request_context():
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session

@@ -9,7 +9,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from hub.auth.passwords import hash_password
 from hub.extensions import db
-from hub.models import Community, Grid, Organization, RoleGrant, Street, User
+from hub.models import Community, Grid, Organization, Project, RoleGrant, Street, User
 from hub.models.organizations import name_key
 from hub.permissions import Qualification, Role
 
@@ -174,3 +174,56 @@ def submitted_application(**kwargs) -> Organization:  # noqa: ANN003
     org = complete_application(application(**kwargs))
     services.submit_application(org, by=db.session.get(User, org.created_by_id))
     return org
+
+
+# Projects ----------------------------------------------------------------------
+
+
+def approved_organization(street: Street | None = None, **kwargs) -> Organization:  # noqa: ANN003
+    """An approved, incubating organization with its owner."""
+    from hub.organizations import services
+
+    org = submitted_application(street=street or StreetFactory(), **kwargs)
+    services.approve_application(org, by=reviewer(street=org.street))
+    return org
+
+
+def owner_of(org: Organization) -> User:
+    return db.session.get(User, org.created_by_id)
+
+
+def project(
+    org: Organization | None = None,
+    community: Community | None = None,
+    **kwargs,  # noqa: ANN003
+) -> Project:
+    """A draft project funded otherwise, through the service."""
+    from datetime import date
+
+    from hub.models.projects import Funding
+    from hub.projects import services
+
+    org = org or approved_organization()
+    community = community or org.communities[0]
+    return services.create_project(
+        org,
+        by=owner_of(org),
+        title=kwargs.pop("title", "独居老人上门探访"),
+        category=kwargs.pop("category", "elderly"),
+        community=community,
+        funding=kwargs.pop("funding", Funding.SELF),
+        period_start=kwargs.pop("period_start", date(2026, 12, 1)),
+        period_end=kwargs.pop("period_end", date(2027, 5, 31)),
+        **kwargs,
+    )
+
+
+def linked_project(**kwargs) -> tuple[Project, User]:  # noqa: ANN003
+    """A project whose community's social worker accepted to coordinate."""
+    from hub.projects import services
+
+    p = project(**kwargs)
+    worker = social_worker(community=p.community)
+    services.request_linkage(p, worker, by=owner_of(p.organization))
+    services.answer_linkage(p, user=worker, accept=True, note=None)
+    return p, worker

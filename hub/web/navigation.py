@@ -53,6 +53,13 @@ _ITEMS = [
     (_l("Home"), "main.home", "home", None, None),
     (_l("Review"), "review.queue", "check", Permission.FILINGS_REVIEW, None),
     (
+        _l("Coordinate"),
+        "projects.coordination",
+        "link",
+        Permission.PROJECTS_COORDINATE,
+        None,
+    ),
+    (
         _l("My org."),
         "organizations.mine",
         "org",

@@ -18,6 +18,7 @@ from hub.permissions import (
     Qualification,
     Role,
 )
+from hub.money import format_money
 from hub.phones import mask_mobile
 from hub.web.htmx import add_vary
 from hub.web.navigation import navigation_for
@@ -48,6 +49,7 @@ def init_templating(app: Flask) -> None:
     app.after_request(add_vary)
     app.jinja_env.filters["mask_mobile"] = mask_mobile
     app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.filters["money"] = format_money
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -1,0 +1,161 @@
+"""The project lifecycle: every transition, who may make it, and the linkage rule."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from hub.models import AuditEntry, Notification
+from hub.models.organizations import Stage, TransitionNotAllowed
+from hub.models.projects import (
+    PROJECT_TRANSITIONS,
+    LinkState,
+    Project,
+    ProjectNotLinked,
+    ProjectState,
+)
+from hub.extensions import db
+from hub.organizations import services as org_services
+from hub.projects import services
+from tests import factories
+
+ALLOWED = {
+    ("draft", "pending_approval"),
+    ("draft", "cancelled"),
+    ("pending_approval", "recruiting"),
+    ("pending_approval", "draft"),
+    ("pending_approval", "cancelled"),
+    ("recruiting", "in_progress"),
+    ("recruiting", "cancelled"),
+    ("in_progress", "completed"),
+    ("in_progress", "cancelled"),
+    ("completed", "evaluated"),
+}
+
+
+def test_table_matches_the_design() -> None:
+    table = {(a.value, b.value) for a, bs in PROJECT_TRANSITIONS.items() for b in bs}
+    assert table == ALLOWED
+
+
+@pytest.mark.parametrize(
+    ("current", "target"), list(itertools.product(ProjectState, ProjectState))
+)
+def test_every_transition(current: ProjectState, target: ProjectState) -> None:
+    project = Project(
+        state=current,
+        coordinator_id=1,
+        link_state=LinkState.ACCEPTED,
+        community_id=1,
+        organization_id=1,
+    )
+    if (current.value, target.value) in ALLOWED:
+        project.move(target, reason="r")
+        assert project.state == target
+    else:
+        with pytest.raises(TransitionNotAllowed):
+            project.move(target)
+
+
+def test_unlinked_project_cannot_recruit() -> None:
+    project = factories.project()
+    owner = factories.owner_of(project.organization)
+    services.submit_project(project, by=owner)
+    with pytest.raises(ProjectNotLinked):
+        services.approve_project(project, by=factories.reviewer(street=project.street))
+    worker = factories.social_worker(community=project.community)
+    services.request_linkage(project, worker, by=owner)
+    with pytest.raises(ProjectNotLinked):  # asked, not yet accepted
+        services.approve_project(project, by=factories.reviewer(street=project.street))
+    services.answer_linkage(project, user=worker, accept=False, note="本月太忙")
+    with pytest.raises(ProjectNotLinked):
+        services.approve_project(project, by=factories.reviewer(street=project.street))
+
+
+def test_full_lifecycle_is_audited_and_notified() -> None:
+    project, worker = factories.linked_project()
+    owner = factories.owner_of(project.organization)
+    reviewer = factories.reviewer(street=project.street)
+    services.submit_project(project, by=owner)
+    services.approve_project(project, by=reviewer)
+    assert project.state == ProjectState.RECRUITING
+    services.start_project(project, by=owner)
+    services.complete_project(project, by=owner)
+    services.mark_evaluated(project, by=reviewer)
+    assert project.state == ProjectState.EVALUATED
+    states = db.session.scalars(
+        select(AuditEntry.to_state)
+        .where(
+            AuditEntry.object_type == "project", AuditEntry.action == "project.state"
+        )
+        .order_by(AuditEntry.id)
+    ).all()
+    assert states == [
+        "pending_approval",
+        "recruiting",
+        "in_progress",
+        "completed",
+        "evaluated",
+    ]
+    kinds = set(db.session.scalars(select(Notification.kind)))
+    assert {
+        "linkage_requested",
+        "linkage_accepted",
+        "project_submitted",
+        "project_approved",
+        "project_completed",
+    } <= kinds
+
+
+def test_only_a_social_worker_of_that_community_can_be_asked() -> None:
+    project = factories.project()
+    elsewhere = factories.social_worker()
+    with pytest.raises(services.NotASocialWorkerThere):
+        services.request_linkage(
+            project, elsewhere, by=factories.owner_of(project.organization)
+        )
+
+
+def test_only_the_asked_social_worker_can_answer() -> None:
+    project = factories.project()
+    worker = factories.social_worker(community=project.community)
+    colleague = factories.social_worker(community=project.community)
+    services.request_linkage(
+        project, worker, by=factories.owner_of(project.organization)
+    )
+    with pytest.raises(TransitionNotAllowed):
+        services.answer_linkage(project, user=colleague, accept=True, note=None)
+
+
+def test_revoked_organization_cannot_start_projects() -> None:
+    org = factories.approved_organization()
+    org_services.change_stage(
+        org, Stage.REVOKED, by=factories.reviewer(street=org.street), reason="违规"
+    )
+    with pytest.raises(services.NotAllowedForOrganization):
+        factories.project(org=org)
+
+
+def test_cancel_needs_a_reason_and_tells_everyone() -> None:
+    project, worker = factories.linked_project()
+    owner = factories.owner_of(project.organization)
+    with pytest.raises(ValueError):
+        services.cancel_project(project, by=owner, reason="  ")
+    services.cancel_project(project, by=owner, reason="经费取消")
+    assert (
+        project.state == ProjectState.CANCELLED and project.cancel_reason == "经费取消"
+    )
+    told = set(
+        db.session.scalars(
+            select(Notification.user_id).where(Notification.kind == "project_cancelled")
+        )
+    )
+    assert worker.id in told and owner.id not in told
+
+
+def test_money_round_trips_exactly() -> None:
+    project = factories.project(amount_fen=1234567)
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).amount_fen == 1234567
