@@ -11,6 +11,7 @@ from flask_wtf.csrf import generate_csrf
 
 from hub.audit_log.labels import action_label, state_label
 from hub.i18n import LANGUAGES, html_lang, locale_code
+from hub.money import format_money
 from hub.permissions import (
     QUALIFICATION_LABELS,
     ROLE_LABELS,
@@ -18,7 +19,6 @@ from hub.permissions import (
     Qualification,
     Role,
 )
-from hub.money import format_money
 from hub.phones import mask_mobile
 from hub.web.htmx import add_vary
 from hub.web.navigation import navigation_for

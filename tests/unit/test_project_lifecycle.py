@@ -7,6 +7,7 @@ import itertools
 import pytest
 from sqlalchemy import select
 
+from hub.extensions import db
 from hub.models import AuditEntry, Notification
 from hub.models.organizations import Stage, TransitionNotAllowed
 from hub.models.projects import (
@@ -16,7 +17,6 @@ from hub.models.projects import (
     ProjectNotLinked,
     ProjectState,
 )
-from hub.extensions import db
 from hub.organizations import services as org_services
 from hub.projects import services
 from tests import factories
