@@ -73,3 +73,32 @@ def set_preferences(
 
 def current_consent_version() -> str:
     return current_app.config["PRIVACY_NOTICE_VERSION"]
+
+
+def people_with_role(
+    roles: Role | tuple[Role, ...],
+    *,
+    street_id: int | None = None,
+    community_id: int | None = None,
+    organization_id: int | None = None,
+) -> list[User]:
+    """Active people holding one of ``roles`` on the given place or organization."""
+    roles = (roles,) if isinstance(roles, Role) else roles
+    query = (
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(
+            RoleGrant.role.in_(roles),
+            RoleGrant.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+        .order_by(User.name, User.id)
+    )
+    for column, value in (
+        (RoleGrant.street_id, street_id),
+        (RoleGrant.community_id, community_id),
+        (RoleGrant.organization_id, organization_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    return list(db.session.scalars(query).unique())

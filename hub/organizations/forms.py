@@ -215,29 +215,24 @@ class StageForm(FlaskForm):
     )
 
 
+def _staff_role_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(r.value, ROLE_LABELS[r])
+        for r in (Role.ORG_MANAGER, Role.ORG_OWNER)
+    ]
+
+
 class InviteForm(FlaskForm):
     mobile = MobileField(
         _l("Their mobile number"),
         validators=[DataRequired(message=_l("Enter a mobile number.")), valid_mobile],
         render_kw={"inputmode": "tel"},
     )
-    role = SelectField(
-        _l("Role"),
-        choices=[
-            SelectChoice(r.value, ROLE_LABELS[r])
-            for r in (Role.ORG_MANAGER, Role.ORG_OWNER)
-        ],
-    )
+    role = SelectField(_l("Role"), choices=lambda: _staff_role_choices())
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(
-        _l("Role"),
-        choices=[
-            SelectChoice(r.value, ROLE_LABELS[r])
-            for r in (Role.ORG_MANAGER, Role.ORG_OWNER)
-        ],
-    )
+    role = SelectField(_l("Role"), choices=lambda: _staff_role_choices())
 
 
 class DirectorySearchForm(FlaskForm):

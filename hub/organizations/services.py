@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hub import audit
+from hub.auth.services import people_with_role
 from hub.errors import DomainError
 from hub.extensions import db
 from hub.models import Community, Document, FilingSequence, Organization, Street, User
@@ -216,36 +217,11 @@ def snapshot(org: Organization) -> dict[str, Any]:
 
 
 def _street_reviewers(street_id: int) -> list[User]:
-    from hub.models import RoleGrant
-
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                RoleGrant.role == Role.STREET_REVIEWER,
-                RoleGrant.street_id == street_id,
-                RoleGrant.revoked_at.is_(None),
-                User.active.is_(True),
-            )
-        ).unique()
-    )
+    return people_with_role(Role.STREET_REVIEWER, street_id=street_id)
 
 
 def _staff(org_id: int) -> list[User]:
-    from hub.models import RoleGrant
-
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                RoleGrant.role.in_([Role.ORG_OWNER, Role.ORG_MANAGER]),
-                RoleGrant.organization_id == org_id,
-                RoleGrant.revoked_at.is_(None),
-            )
-        ).unique()
-    )
+    return people_with_role((Role.ORG_OWNER, Role.ORG_MANAGER), organization_id=org_id)
 
 
 def _url(endpoint: str, **values: Any) -> str:

@@ -6,12 +6,12 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
 
 from hub import audit
+from hub.auth.services import people_with_role
 from hub.errors import DomainError
 from hub.extensions import db
-from hub.models import Community, Organization, Project, RoleGrant, User
+from hub.models import Community, Organization, Project, User
 from hub.models.base import utcnow
 from hub.models.organizations import TransitionNotAllowed
 from hub.models.projects import (
@@ -51,19 +51,7 @@ EDITABLE_FIELDS = {
 
 def social_workers_of(community: Community) -> list[User]:
     """The active social workers of a community, by name."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                RoleGrant.role == Role.SOCIAL_WORKER,
-                RoleGrant.community_id == community.id,
-                RoleGrant.revoked_at.is_(None),
-                User.active.is_(True),
-            )
-            .order_by(User.name)
-        ).unique()
-    )
+    return people_with_role(Role.SOCIAL_WORKER, community_id=community.id)
 
 
 def _check_period(start: date, end: date) -> None:
