@@ -64,6 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.organizations import init_organizations
 
     init_organizations(app)
+    from hub.tenders import init_tenders
+
+    init_tenders(app)
     from hub.projects import init_projects
 
     init_projects(app)

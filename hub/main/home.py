@@ -25,6 +25,7 @@ def next_actions(user: User) -> list[NextAction]:
     actions: list[NextAction] = []
     actions += _reviewer_actions(user)
     actions += _staff_actions(user)
+    actions += _tender_actions(user)
     if user.has_permission(Permission.PLACES_MANAGE):
         actions.append(
             NextAction(
@@ -134,4 +135,30 @@ def _staff_actions(user: User) -> list[NextAction]:
                     primary=org.is_editable,
                 )
             )
+    return actions
+
+
+def _tender_actions(user: User) -> list[NextAction]:
+    """Purchase needs: reviewers see those waiting for an award; staff, open ones."""
+    from hub.organizations.policy import STAFF, reviewed_street_ids
+    from hub.tenders.queries import awaiting_award_count, open_tender_count
+
+    actions = []
+    street_ids = reviewed_street_ids(user)
+    if street_ids:
+        waiting = awaiting_award_count(street_ids)
+        detail = ngettext(
+            "%(num)d purchase need waiting for your award.",
+            "%(num)d purchase needs waiting for your award.",
+            waiting,
+        )
+        url = url_for("tenders.review_list")
+        actions.append(NextAction(_("Purchase needs"), detail, url, bool(waiting)))
+    if any(g.role in STAFF for g in user.grants):
+        detail = ngettext(
+            "%(num)d purchase need taking proposals.",
+            "%(num)d purchase needs taking proposals.",
+            open_tender_count(),
+        )
+        actions.append(NextAction(_("Open tenders"), detail, url_for("tenders.index")))
     return actions

@@ -97,9 +97,9 @@ def start_application(
         service_categories=[],
         created_by_id=user.id,
     )
-    db.session.add(org)
     try:
         with db.session.begin_nested():
+            db.session.add(org)
             db.session.flush()
     except IntegrityError as e:  # a concurrent application took the name
         raise NameTaken(name) from e
@@ -216,11 +216,13 @@ def snapshot(org: Organization) -> dict[str, Any]:
     }
 
 
-def _street_reviewers(street_id: int) -> list[User]:
+def street_reviewers(street_id: int) -> list[User]:
+    """The active reviewers of a street."""
     return people_with_role(Role.STREET_REVIEWER, street_id=street_id)
 
 
-def _staff(org_id: int) -> list[User]:
+def organization_staff(org_id: int) -> list[User]:
+    """The active owners and managers of an organization."""
     return people_with_role((Role.ORG_OWNER, Role.ORG_MANAGER), organization_id=org_id)
 
 
@@ -247,7 +249,7 @@ def submit_application(org: Organization, *, by: User) -> None:
         street_id=org.street_id,
         data=snapshot(org),
     )
-    for reviewer in _street_reviewers(org.street_id):
+    for reviewer in street_reviewers(org.street_id):
         notify(
             reviewer,
             "filing_submitted",
@@ -376,7 +378,7 @@ def change_stage(
 
 
 def _tell_staff(org: Organization, kind: str, **params: Any) -> None:
-    for member in _staff(org.id):
+    for member in organization_staff(org.id):
         notify(
             member,
             kind,

@@ -21,7 +21,7 @@ from hub.models.projects import (
     Proposal,
 )
 from hub.notifications.services import notify
-from hub.organizations.services import _staff, _street_reviewers
+from hub.organizations.services import organization_staff, street_reviewers
 from hub.permissions import Role
 
 
@@ -222,7 +222,7 @@ def answer_linkage(
         reason=project.link_note,
     )
     _tell(
-        _staff(project.organization_id),
+        organization_staff(project.organization_id),
         "linkage_accepted" if accept else "linkage_declined",
         project,
         social_worker=user.name,
@@ -245,7 +245,7 @@ def submit_project(project: Project, *, by: User) -> None:
     """Send a draft to the street for approval."""
     _move(project, ProjectState.PENDING_APPROVAL, by=by)
     _tell(
-        _street_reviewers(project.street_id),
+        street_reviewers(project.street_id),
         "project_submitted",
         project,
         organization=project.organization.name,
@@ -255,7 +255,7 @@ def submit_project(project: Project, *, by: User) -> None:
 def approve_project(project: Project, *, by: User) -> None:
     """The street approves: a linked project starts recruiting."""
     _move(project, ProjectState.RECRUITING, by=by)
-    _tell(_staff(project.organization_id), "project_approved", project)
+    _tell(organization_staff(project.organization_id), "project_approved", project)
     if project.coordinator is not None:
         _tell([project.coordinator], "project_approved", project)
 
@@ -263,7 +263,12 @@ def approve_project(project: Project, *, by: User) -> None:
 def return_project(project: Project, *, by: User, reason: str) -> None:
     """The street sends the project back to draft with what to change."""
     _move(project, ProjectState.DRAFT, by=by, reason=reason)
-    _tell(_staff(project.organization_id), "project_returned", project, reason=reason)
+    _tell(
+        organization_staff(project.organization_id),
+        "project_returned",
+        project,
+        reason=reason,
+    )
 
 
 def start_project(project: Project, *, by: User) -> None:
@@ -275,7 +280,7 @@ def complete_project(project: Project, *, by: User) -> None:
     """The work is done; the street may now evaluate it."""
     _move(project, ProjectState.COMPLETED, by=by)
     _tell(
-        _street_reviewers(project.street_id),
+        street_reviewers(project.street_id),
         "project_completed",
         project,
         organization=project.organization.name,
@@ -292,7 +297,9 @@ def cancel_project(project: Project, *, by: User, reason: str) -> None:
     if not reason.strip():
         raise ValueError("a reason is required")
     _move(project, ProjectState.CANCELLED, by=by, reason=reason.strip())
-    people = _staff(project.organization_id) + _street_reviewers(project.street_id)
+    people = organization_staff(project.organization_id) + street_reviewers(
+        project.street_id
+    )
     if project.coordinator is not None:
         people.append(project.coordinator)
     seen: set[int] = set()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from flask import g, url_for
+from flask import g, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from hub.notifications.services import unread_count
@@ -80,14 +80,17 @@ def navigation_for(user: Any, endpoint: str) -> list[NavItem]:
         return []
     items = []
     section = endpoint.split(".")[0]
+    path = request.path if has_request_context() else ""
     role_items = 0
     for label, target, icon, permission, count in _ITEMS:
         if permission is not None:
             if role_items == MAX_ROLE_ITEMS or not user.has_permission(permission):
                 continue
             role_items += 1
-        current = endpoint == target or (
-            target != "main.home" and section == target.split(".")[0]
+        current = (
+            endpoint == target
+            or (target != "main.home" and section == target.split(".")[0])
+            or (target == "review.queue" and path.startswith("/review/"))
         )
         counter = partial(count, user) if count is not None else None
         items.append(NavItem(label, target, icon, current, counter))

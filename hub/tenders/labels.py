@@ -1,0 +1,66 @@
+"""Words for tenders: deadlines in Asia/Shanghai, days left, why one cannot propose."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_skeleton, format_time
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from hub.models import Organization
+from hub.models.base import utcnow
+from hub.models.organizations import Stage
+from hub.web.fields import SHANGHAI
+
+#: States only tenders and proposals have; "submitted" and "cancelled" already
+#: have words from filings and projects.
+AUDIT_STATE_LABELS = {
+    "open": _l("Open"),
+    "awarded": _l("Awarded"),
+    "withdrawn": _l("Withdrawn"),
+    "not_awarded": _l("Not chosen"),
+}
+
+
+def shanghai_datetime(value: datetime | None) -> str:
+    """'2026年3月6日周五 17:00' / 'Fri, Mar 6, 2026 17:00', in Asia/Shanghai."""
+    if value is None:
+        return ""
+    local = value.astimezone(SHANGHAI)
+    locale = get_locale()
+    day = format_skeleton("yMMMEd", local, locale=locale)
+    return f"{day} {format_time(local, 'HH:mm', locale=locale)}"
+
+
+def days_left(deadline: datetime, now: datetime | None = None) -> int:
+    """Whole calendar days (Asia/Shanghai) until the deadline's day; 0 on the day."""
+    today = (now or utcnow()).astimezone(SHANGHAI).date()
+    return (deadline.astimezone(SHANGHAI).date() - today).days
+
+
+def deadline_note(deadline: datetime, now: datetime | None = None) -> str:
+    """'3 days left', 'Closes today', or 'Closed' for a deadline."""
+    now = now or utcnow()
+    if deadline <= now:
+        return _("Closed for proposals")
+    left = days_left(deadline, now)
+    if left <= 0:
+        return _("Closes today")
+    return ngettext("%(num)d day left", "%(num)d days left", left)
+
+
+def cannot_propose_reason(org: Organization) -> str:
+    """Why this organization may not propose: not approved yet, or revoked."""
+    if org.stage == Stage.REVOKED:
+        return _(
+            "The street revoked the approval of %(organization)s, "
+            "so it cannot send proposals.",
+            organization=org.name,
+        )
+    return _(
+        "%(organization)s is not approved by the street yet. "
+        "Only approved organizations can send proposals.",
+        organization=org.name,
+    )
