@@ -104,7 +104,62 @@ def seed_demo() -> list[dict]:
     reviewer = accounts.find_user_by_mobile("13800000002")
     for owner, org_name in demo_orgs:
         _seed_organizations(owner, org_name, streets["SJC"], reviewer)
+        _seed_projects(owner, streets["SJC"], reviewer)
     return logins
+
+
+def _seed_projects(owner, street, reviewer) -> None:  # noqa: ANN001
+    """An open purchase need and a linked project that is recruiting volunteers."""
+    from datetime import timedelta
+
+    from hub.auth.services import find_user_by_mobile
+    from hub.models import Community, Organization
+    from hub.models.base import utcnow
+    from hub.models.projects import Funding
+    from hub.projects import services as projects
+    from hub.tenders import services as tenders
+
+    today = utcnow().date()
+    community = db.session.scalar(
+        select(Community).where(
+            Community.street_id == street.id, Community.name == "锁三社区"
+        )
+    )
+    tenders.publish_tender(
+        by=reviewer,
+        street=street,
+        community=community,
+        title="锁三社区独居老人上门探访",
+        category="elderly",
+        budget_fen=80_000_00,
+        period_start=today + timedelta(days=30),
+        period_end=today + timedelta(days=395),
+        deadline=utcnow() + timedelta(days=14),
+        description=(
+            "每周上门探访辖区 60 位独居老人，建立健康档案，遇紧急情况及时转介。"
+        ),
+    )
+    org = db.session.scalar(
+        select(Organization).where(Organization.filing_number.is_not(None))
+    )
+    project = projects.create_project(
+        org,
+        by=owner,
+        title="锁三社区助餐送餐",
+        category="elderly",
+        community=community,
+        funding=Funding.CHARITY,
+        period_start=today + timedelta(days=7),
+        period_end=today + timedelta(days=180),
+        place="锁三社区老年活动中心",
+        description="为行动不便的老人每天送午餐；志愿者负责分装和配送。",
+        amount_fen=36_000_00,
+    )
+    worker = find_user_by_mobile("13800000003")
+    projects.request_linkage(project, worker, by=owner)
+    projects.answer_linkage(project, user=worker, accept=True, note=None)
+    projects.submit_project(project, by=owner)
+    projects.approve_project(project, by=reviewer)
 
 
 def _seed_organizations(owner, name: str, street, reviewer) -> None:  # noqa: ANN001
