@@ -3,6 +3,7 @@
 from hub.models.accounts import Consent, RoleGrant, User
 from hub.models.audit import AuditEntry
 from hub.models.base import TimestampMixin, utcnow
+from hub.models.evaluations import EvaluationMeeting
 from hub.models.notifications import Notification, OutboxMessage
 from hub.models.organizations import (
     Document,
@@ -18,6 +19,7 @@ __all__ = [
     "Community",
     "Consent",
     "Document",
+    "EvaluationMeeting",
     "FilingSequence",
     "Grid",
     "Notification",

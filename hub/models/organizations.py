@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -128,6 +129,8 @@ class Organization(TimestampMixin, db.Model):
     stage: Mapped[str | None] = mapped_column(String(20))
     stage_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     stage_reason: Mapped[str | None] = mapped_column(Text)
+    #: After a 不合格 evaluation: no proposals for tenders before this day.
+    barred_until: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     street: Mapped[Street] = relationship()
@@ -158,8 +161,14 @@ class Organization(TimestampMixin, db.Model):
 
     @property
     def may_propose(self) -> bool:
-        """Approved and not revoked: may take part in tenders."""
-        return self.is_public and self.stage != Stage.REVOKED
+        """Approved, not revoked and not barred: may take part in tenders."""
+        return self.is_public and self.stage != Stage.REVOKED and not self.is_barred()
+
+    def is_barred(self, today: date | None = None) -> bool:
+        """Still within 12 months of a 不合格 evaluation conclusion."""
+        if self.barred_until is None:
+            return False
+        return (today or utcnow().date()) < self.barred_until
 
     def move_filing(self, target: FilingState) -> FilingState:
         """Change the filing state if the machine allows it; returns the old state."""

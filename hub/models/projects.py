@@ -194,6 +194,7 @@ class Project(TimestampMixin, db.Model):
     community: Mapped[Community] = relationship()
     tender: Mapped[Tender | None] = relationship()
     coordinator = relationship("User", foreign_keys=[coordinator_id])
+    meeting = relationship("EvaluationMeeting", back_populates="project", uselist=False)
 
     AUDIT_TYPE = "project"
 

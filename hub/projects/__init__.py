@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 def init_projects(app: Flask) -> None:
     """Register project pages, their notification kinds, words and policies."""
     from hub.audit_log.labels import register_action_labels, register_state_labels
-    from hub.notifications.messages import register_kind
+    from hub.notifications.messages import register_kind, register_param_label
     from hub.projects import labels, policy
     from hub.web.templating import POLICIES
 
@@ -21,14 +21,21 @@ def init_projects(app: Flask) -> None:
         link_state_label=labels.link_state_label,
         tender_state_label=labels.tender_state_label,
         proposal_state_label=labels.proposal_state_label,
+        conclusion_label=labels.conclusion_label,
     )
-    register_state_labels(labels.PROJECT_STATE_LABELS | labels.LINK_STATE_LABELS)
+    register_state_labels(
+        labels.PROJECT_STATE_LABELS
+        | labels.LINK_STATE_LABELS
+        | labels.CONCLUSION_LABELS
+    )
+    register_param_label("conclusion", labels.conclusion_label)
     register_action_labels(
         {
             "project.create": _l("Project created"),
             "project.state": _l("Project state changed"),
             "project.link_request": _l("Social worker asked to coordinate"),
             "project.link_answer": _l("Social worker answered"),
+            "project.meeting": _l("Evaluation meeting recorded"),
             "tender.publish": _l("Purchase need published"),
             "tender.award": _l("Tender awarded"),
             "tender.cancel": _l("Tender cancelled"),
@@ -54,6 +61,9 @@ def init_projects(app: Flask) -> None:
         "project_returned": _l("The street sent %(project)s back: %(reason)s"),
         "project_completed": _l("%(organization)s completed the project %(project)s."),
         "project_cancelled": _l("%(project)s was cancelled: %(reason)s"),
+        "project_evaluated": _l(
+            "The evaluation meeting concluded %(project)s: %(conclusion)s"
+        ),
         "proposal_awarded": _l(
             "Your proposal for %(tender)s was chosen. A draft project is ready."
         ),

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from hub.categories import SERVICE_CATEGORY_LABELS, ServiceCategory
+from hub.models.evaluations import Conclusion
 from hub.models.projects import Funding
-from hub.projects.labels import FUNDING_LABELS
+from hub.projects.labels import CONCLUSION_LABELS, FUNDING_LABELS
 from hub.web.fields import MoneyField
 
 _LONG = Length(max=2000, message=_l("At most %(max)d characters."))
@@ -111,4 +119,36 @@ class ReasonForm(FlaskForm):
 class NoteForm(FlaskForm):
     note = TextAreaField(
         _l("Note (optional)"), validators=[Optional(), _LONG], render_kw={"rows": 3}
+    )
+
+
+class MeetingForm(FlaskForm):
+    """The evaluation meeting (成效评议会) the street held on a completed project."""
+
+    held_on = DateField(
+        _l("Held on"), validators=[DataRequired(message=_l("Choose the date."))]
+    )
+    attendees = TextAreaField(
+        _l("Attendees"),
+        validators=[DataRequired(message=_l("List who attended.")), _LONG],
+        description=_l(
+            "Names and roles: residents' representatives, street, social workers."
+        ),
+        render_kw={"rows": 3},
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[
+            DataRequired(message=_l("Summarise what the meeting found.")),
+            _LONG,
+        ],
+        render_kw={"rows": 5},
+    )
+    conclusion = RadioField(
+        _l("Conclusion"),
+        choices=[SelectChoice(c.value, CONCLUSION_LABELS[c]) for c in Conclusion],
+        validators=[DataRequired(message=_l("Choose the conclusion."))],
+        description=_l(
+            "不合格 bars the organization from purchase needs for 12 months."
+        ),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from hub.models.evaluations import Conclusion
 from hub.models.projects import (
     Funding,
     LinkState,
@@ -77,3 +78,15 @@ def tender_state_label(value: str) -> str:
 
 def proposal_state_label(value: str) -> str:
     return str(PROPOSAL_STATE_LABELS[ProposalState(value)])
+
+
+CONCLUSION_LABELS = {
+    Conclusion.EXCELLENT: _l("Excellent (优秀)"),
+    Conclusion.GOOD: _l("Good (良好)"),
+    Conclusion.PASS: _l("Pass (合格)"),
+    Conclusion.FAIL: _l("Fail (不合格)"),
+}
+
+
+def conclusion_label(value: str) -> str:
+    return str(CONCLUSION_LABELS[Conclusion(value)])

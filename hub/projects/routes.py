@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 from hub import audit
 from hub.extensions import db
 from hub.models import Community, Organization, Project
+from hub.models.evaluations import Conclusion
 from hub.models.organizations import TransitionNotAllowed
 from hub.models.projects import Funding, LinkState, ProjectNotLinked, ProjectState
 from hub.organizations.policy import is_staff, reviewed_street_ids
@@ -361,6 +362,7 @@ def _review_page(project: Project, status: int = 200, **extra: Any):  # noqa: AN
         "history": audit.history(project),
         "return_form": extra.pop("return_form", None) or forms.ReasonForm(),
         "cancel_form": extra.pop("cancel_form", None) or forms.ReasonForm(),
+        "meeting_form": extra.pop("meeting_form", None) or forms.MeetingForm(),
         "form": forms.NoteForm(),
     }
     return render_template("projects/review.html", **context), status
@@ -421,3 +423,31 @@ def send_back(project_id: int):
         db.session.commit()
         flash(_("Sent back to the organization."), "success")
     return see_other(url_for("projects.review_list"))
+
+
+@bp.route("/review/projects/<int:project_id>/meeting", methods=["POST"])
+@requires(Permission.PROJECTS_APPROVE)
+def record_meeting(project_id: int):
+    """Record the evaluation meeting of a completed project: it becomes evaluated."""
+    project = db.get_or_404(Project, project_id)
+    if not policy.can_approve_project(current_user, project):
+        abort(404)
+    form = forms.MeetingForm()
+    if not form.validate_on_submit():
+        return _review_page(project, 422, meeting_form=form)
+    try:
+        services.record_meeting(
+            project,
+            by=current_user,
+            held_on=form.held_on.data,
+            attendees=form.attendees.data,
+            summary=form.summary.data,
+            conclusion=Conclusion(form.conclusion.data),
+        )
+    except TransitionNotAllowed:
+        db.session.rollback()
+        flash(_("Only a completed project can be evaluated."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Evaluation meeting recorded; the project is evaluated."), "success")
+    return see_other(url_for("projects.review", project_id=project.id))

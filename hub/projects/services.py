@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
@@ -11,8 +11,9 @@ from hub import audit
 from hub.auth.services import people_with_role
 from hub.errors import DomainError
 from hub.extensions import db
-from hub.models import Community, Organization, Project, User
+from hub.models import Community, EvaluationMeeting, Organization, Project, User
 from hub.models.base import utcnow
+from hub.models.evaluations import Conclusion
 from hub.models.organizations import TransitionNotAllowed
 from hub.models.projects import (
     Funding,
@@ -288,8 +289,54 @@ def complete_project(project: Project, *, by: User) -> None:
 
 
 def mark_evaluated(project: Project, *, by: User) -> None:
-    """The evaluation meeting concluded (the evaluation feature calls this)."""
+    """The project has been evaluated (recorded by its evaluation meeting)."""
     _move(project, ProjectState.EVALUATED, by=by)
+
+
+BAR_AFTER_FAIL_DAYS = 365
+
+
+def record_meeting(
+    project: Project,
+    *,
+    by: User,
+    held_on: date,
+    attendees: str,
+    summary: str,
+    conclusion: Conclusion,
+) -> EvaluationMeeting:
+    """Record the evaluation meeting (成效评议会); 不合格 bars tenders for 12 months."""
+    if project.state != ProjectState.COMPLETED:
+        raise TransitionNotAllowed(project.state, ProjectState.EVALUATED)
+    meeting = EvaluationMeeting(
+        project_id=project.id,
+        held_on=held_on,
+        attendees=attendees.strip(),
+        summary=summary.strip(),
+        conclusion=conclusion,
+        recorded_by_id=by.id,
+    )
+    db.session.add(meeting)
+    mark_evaluated(project, by=by)
+    org = project.organization
+    if conclusion == Conclusion.FAIL:
+        until = held_on + timedelta(days=BAR_AFTER_FAIL_DAYS)
+        org.barred_until = max(until, org.barred_until or until)
+    db.session.flush()
+    _record(
+        by,
+        project,
+        "project.meeting",
+        to_state=conclusion,
+        data={"held_on": held_on.isoformat(), "barred_until": str(org.barred_until)},
+    )
+    _tell(
+        organization_staff(org.id),
+        "project_evaluated",
+        project,
+        conclusion=conclusion.value,
+    )
+    return meeting
 
 
 def cancel_project(project: Project, *, by: User, reason: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.dates import format_skeleton, format_time
-from flask_babel import get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -53,6 +53,13 @@ def deadline_note(deadline: datetime, now: datetime | None = None) -> str:
 
 def cannot_propose_reason(org: Organization) -> str:
     """Why this organization may not propose: not approved yet, or revoked."""
+    if org.is_public and org.is_barred():
+        return _(
+            "%(organization)s was concluded 不合格 in an evaluation meeting and "
+            "cannot send proposals before %(date)s.",
+            organization=org.name,
+            date=format_date(org.barred_until, "long"),
+        )
     if org.stage == Stage.REVOKED:
         return _(
             "The street revoked the approval of %(organization)s, "

@@ -159,3 +159,66 @@ def test_money_round_trips_exactly() -> None:
     project = factories.project(amount_fen=1234567)
     db.session.expire_all()
     assert db.session.get(Project, project.id).amount_fen == 1234567
+
+
+def _completed_project() -> tuple[Project, object]:
+    project, _worker = factories.linked_project()
+    owner = factories.owner_of(project.organization)
+    reviewer = factories.reviewer(street=project.street)
+    services.submit_project(project, by=owner)
+    services.approve_project(project, by=reviewer)
+    services.start_project(project, by=owner)
+    services.complete_project(project, by=owner)
+    return project, reviewer
+
+
+def test_meeting_evaluates_a_completed_project_only() -> None:
+    from datetime import date
+
+    from hub.models.evaluations import Conclusion
+
+    draft = factories.project()
+    with pytest.raises(TransitionNotAllowed):
+        services.record_meeting(
+            draft,
+            by=factories.reviewer(street=draft.street),
+            held_on=date(2026, 12, 1),
+            attendees="居民代表",
+            summary="—",
+            conclusion=Conclusion.GOOD,
+        )
+    project, reviewer = _completed_project()
+    services.record_meeting(
+        project,
+        by=reviewer,
+        held_on=date(2026, 12, 1),
+        attendees="居民代表 5 人",
+        summary="服务到位。",
+        conclusion=Conclusion.GOOD,
+    )
+    assert project.state == ProjectState.EVALUATED
+    assert project.meeting.conclusion == Conclusion.GOOD
+    assert project.organization.may_propose
+
+
+def test_fail_bars_the_organization_from_tenders_for_twelve_months() -> None:
+    from datetime import date
+
+    from hub.models.evaluations import Conclusion
+
+    project, reviewer = _completed_project()
+    held = date(2026, 11, 20)
+    services.record_meeting(
+        project,
+        by=reviewer,
+        held_on=held,
+        attendees="居民代表",
+        summary="多次未按计划服务。",
+        conclusion=Conclusion.FAIL,
+    )
+    org = project.organization
+    assert org.barred_until == date(2027, 11, 20)
+    assert org.is_barred(date(2027, 11, 19)) and not org.is_barred(date(2027, 11, 20))
+    assert not org.may_propose
+    with pytest.raises(services.NotAllowedForOrganization):
+        factories.project(org=org)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from sqlalchemy import select
 
 from hub.extensions import db
 from hub.models import Project
+from hub.models.evaluations import Conclusion
 from hub.models.projects import LinkState, ProjectState
 from hub.projects import services
+from hub.tenders import services as tenders
 from tests import factories
+from tests.tender_factories import open_tender
 
 
 def _reload(project: Project) -> Project:
@@ -176,3 +182,66 @@ def test_staff_steps_through_the_lifecycle(client, login) -> None:
     response = client.post(f"/projects/{project.id}/cancel", data={"reason": "x"})
     assert response.status_code == 303
     assert _reload(project).state == ProjectState.COMPLETED
+
+
+def _completed(project: Project) -> None:
+    owner = factories.owner_of(project.organization)
+    services.submit_project(project, by=owner)
+    services.approve_project(project, by=factories.reviewer(street=project.street))
+    services.start_project(project, by=owner)
+    services.complete_project(project, by=owner)
+
+
+def test_reviewer_records_the_evaluation_meeting(client, login) -> None:
+    project, _worker = factories.linked_project()
+    _completed(project)
+    login(factories.reviewer())  # another street
+    meeting = {
+        "held_on": "2026-12-10",
+        "attendees": "居民代表 6 人，街道、社工",
+        "summary": "按计划完成探访。",
+        "conclusion": "excellent",
+    }
+    assert (
+        client.post(f"/review/projects/{project.id}/meeting", data=meeting).status_code
+        == 404
+    )
+    client.post("/logout")
+
+    login(factories.reviewer(street=project.street))
+    response = client.post(
+        f"/review/projects/{project.id}/meeting", data={"held_on": ""}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="attendees-error"' in html and 'id="conclusion-error"' in html
+    assert (
+        client.post(f"/review/projects/{project.id}/meeting", data=meeting).status_code
+        == 303
+    )
+    assert _reload(project).state == ProjectState.EVALUATED
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "按计划完成探访。" in page and "优秀" in page
+
+
+def test_barred_organization_is_told_why_it_cannot_propose(client, login) -> None:
+    project, _worker = factories.linked_project()
+    _completed(project)
+    services.record_meeting(
+        project,
+        by=factories.reviewer(street=project.street),
+        held_on=date.today(),
+        attendees="居民代表",
+        summary="未按合同服务。",
+        conclusion=Conclusion.FAIL,
+    )
+    org = project.organization
+    tender = open_tender(community=project.community)
+    owner = factories.owner_of(org)
+    with pytest.raises(tenders.NotEligible):
+        tenders.submit_proposal(
+            tender, org, by=owner, plan="方案", price_fen=1000_00, team="团队"
+        )
+    login(owner)
+    page = client.get(f"/tenders/{tender.id}").get_data(as_text=True)
+    assert "不合格" in page
