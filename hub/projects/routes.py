@@ -356,6 +356,14 @@ def review_list():
     )
 
 
+def _reviewable(project_id: int) -> Project:
+    """A project of a street this reviewer reviews; another street's is a 404."""
+    project = db.get_or_404(Project, project_id)
+    if not policy.can_approve_project(current_user, project):
+        abort(404)
+    return project
+
+
 def _review_page(project: Project, status: int = 200, **extra: Any):  # noqa: ANN202
     context = {
         "project": project,
@@ -372,9 +380,7 @@ def _review_page(project: Project, status: int = 200, **extra: Any):  # noqa: AN
 @requires(Permission.PROJECTS_APPROVE)
 def review(project_id: int):
     """One project for the street: its links, its record, approve or send back."""
-    project = db.get_or_404(Project, project_id)
-    if not policy.can_approve_project(current_user, project):
-        abort(404)
+    project = _reviewable(project_id)
     return _review_page(project)
 
 
@@ -382,9 +388,7 @@ def review(project_id: int):
 @requires(Permission.PROJECTS_APPROVE)
 def approve(project_id: int):
     """Approve a linked project: it starts recruiting volunteers."""
-    project = db.get_or_404(Project, project_id)
-    if not policy.can_approve_project(current_user, project):
-        abort(404)
+    project = _reviewable(project_id)
     try:
         services.approve_project(project, by=current_user)
     except ProjectNotLinked:
@@ -406,9 +410,7 @@ def approve(project_id: int):
 @requires(Permission.PROJECTS_APPROVE)
 def send_back(project_id: int):
     """Send a project back to the organization with what to change."""
-    project = db.get_or_404(Project, project_id)
-    if not policy.can_approve_project(current_user, project):
-        abort(404)
+    project = _reviewable(project_id)
     form = forms.ReasonForm()
     if not form.validate_on_submit():
         return _review_page(project, 422, return_form=form)
@@ -429,9 +431,7 @@ def send_back(project_id: int):
 @requires(Permission.PROJECTS_APPROVE)
 def record_meeting(project_id: int):
     """Record the evaluation meeting of a completed project: it becomes evaluated."""
-    project = db.get_or_404(Project, project_id)
-    if not policy.can_approve_project(current_user, project):
-        abort(404)
+    project = _reviewable(project_id)
     form = forms.MeetingForm()
     if not form.validate_on_submit():
         return _review_page(project, 422, meeting_form=form)

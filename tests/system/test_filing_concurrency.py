@@ -2,44 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_migrate import upgrade
 
-from hub import create_app
 from hub.extensions import db
 from hub.models import Organization, User
 from hub.organizations import services
-from tests.conftest import TEST_SECRET, fresh_database
+from tests.system.concurrency import THREADS, postgres_app, race
 
 pytestmark = pytest.mark.postgres_only
-
-THREADS = 8
 
 
 @pytest.fixture(scope="module")
 def pg_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    if not os.environ.get("HUB_TEST_DATABASE_URL", "").startswith("postgresql"):
-        pytest.fail("postgres_only tests need HUB_TEST_DATABASE_URL=postgresql…")
-    url = fresh_database("hub_concurrency_test", str(tmp_path_factory.mktemp("c")))
-    app = create_app(
-        {
-            "SECRET_KEY": TEST_SECRET,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 2, "max_overflow": 0},
-        }
-    )
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from postgres_app("hub_concurrency_test", str(tmp_path_factory.mktemp("c")))
 
 
 def _submitted(app: Flask, count: int, street_code: str) -> tuple[list[int], int]:
@@ -54,31 +33,6 @@ def _submitted(app: Flask, count: int, street_code: str) -> tuple[list[int], int
         return ids, reviewer.id
 
 
-def _race(app: Flask, jobs: list) -> list:  # noqa: ANN001
-    """Run each job in its own thread, app context and connection, all at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(i: int, job) -> None:  # noqa: ANN001
-        with app.app_context(), app.test_request_context():
-            barrier.wait()
-            try:
-                results[i] = job()
-                db.session.commit()
-            except Exception as e:  # noqa: BLE001 - the outcome is what we compare
-                db.session.rollback()
-                results[i] = e
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 def test_concurrent_approvals_get_unique_consecutive_numbers(pg_app: Flask) -> None:
     ids, reviewer_id = _submitted(pg_app, THREADS, "CC")
 
@@ -91,7 +45,7 @@ def test_concurrent_approvals_get_unique_consecutive_numbers(pg_app: Flask) -> N
 
         return job
 
-    results = _race(pg_app, [approve(i) for i in ids])
+    results = race(pg_app, [approve(i) for i in ids])
     assert all(isinstance(r, str) for r in results), results
     assert sorted(int(r.rsplit("-", 1)[1]) for r in results) == list(
         range(1, THREADS + 1)
@@ -110,7 +64,7 @@ def test_two_reviewers_approving_one_filing_issue_one_number(pg_app: Flask) -> N
         org = db.session.get(Organization, ids[0])
         return services.approve_application(org, by=db.session.get(User, reviewer_id))
 
-    results = _race(pg_app, [approve, approve, approve])
+    results = race(pg_app, [approve, approve, approve])
     numbers = [r for r in results if isinstance(r, str)]
     assert len(numbers) == 1, results
     assert all(

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_migrate import upgrade
 
-from hub import create_app
 from hub.extensions import db
 from hub.models import Organization, Project, Proposal, Tender, User
 from hub.models.projects import ProposalState, TenderState
 from hub.tenders import services
-from tests.conftest import TEST_SECRET, fresh_database
-from tests.system.test_filing_concurrency import THREADS, _race
+from tests.system.concurrency import THREADS, postgres_app, race
 from tests.tender_factories import PERIOD, approved_org, close, open_tender, propose
 
 pytestmark = pytest.mark.postgres_only
@@ -24,22 +20,7 @@ pytestmark = pytest.mark.postgres_only
 
 @pytest.fixture(scope="module")
 def pg_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    if not os.environ.get("HUB_TEST_DATABASE_URL", "").startswith("postgresql"):
-        pytest.fail("postgres_only tests need HUB_TEST_DATABASE_URL=postgresql…")
-    url = fresh_database("hub_tender_concurrency", str(tmp_path_factory.mktemp("t")))
-    app = create_app(
-        {
-            "SECRET_KEY": TEST_SECRET,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 2, "max_overflow": 0},
-        }
-    )
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from postgres_app("hub_tender_concurrency", str(tmp_path_factory.mktemp("t")))
 
 
 def test_reviewers_awarding_at_once_make_one_project(pg_app: Flask) -> None:
@@ -71,7 +52,7 @@ def test_reviewers_awarding_at_once_make_one_project(pg_app: Flask) -> None:
 
         return job
 
-    results = _race(pg_app, [award(i) for i in proposal_ids])
+    results = race(pg_app, [award(i) for i in proposal_ids])
     won = [r for r in results if isinstance(r, int)]
     assert len(won) == 1, results
     assert all(isinstance(r, services.AlreadyAwarded) for r in results if r not in won)
@@ -113,7 +94,7 @@ def test_double_submit_from_one_organization_keeps_one_proposal(
             team="团队",
         ).id
 
-    results = _race(pg_app, [submit] * THREADS)
+    results = race(pg_app, [submit] * THREADS)
     ids = {r for r in results if isinstance(r, int)}
     assert len(ids) == 1, results
     assert all(
