@@ -70,5 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.projects import init_projects
 
     init_projects(app)
+    from hub.shifts import init_shifts
+
+    init_shifts(app)
     register_cli(app)
     return app

@@ -59,3 +59,42 @@ SERVICE_CATEGORY_LABELS = {
     ServiceCategory.EMPLOYMENT: _l("Employment support"),
     ServiceCategory.GOVERNANCE: _l("Community governance"),
 }
+
+
+class Skill(StrEnum):
+    """What a volunteer can do; shifts may require some (a fixed vocabulary)."""
+
+    ELDERLY_CARE = "elderly_care"  # 助老
+    DISABILITY_SUPPORT = "disability_support"  # 助残
+    NURSING = "nursing"  # 医疗护理
+    COUNSELLING = "counselling"  # 心理疏导
+    LEGAL = "legal"  # 法律咨询
+    TUTORING = "tutoring"  # 教育辅导
+    RECREATION = "recreation"  # 文体活动
+    IT = "it"  # 信息技术
+    DRIVING = "driving"  # 驾驶
+    TRANSLATION = "translation"  # 翻译
+    PHOTOGRAPHY = "photography"  # 摄影
+    COOKING = "cooking"  # 烹饪
+    REPAIR = "repair"  # 家电维修
+    SIGN_LANGUAGE = "sign_language"  # 手语
+    FIRST_AID = "first_aid"  # 应急救护
+
+
+SKILL_LABELS = {
+    Skill.ELDERLY_CARE: _l("Helping older people"),
+    Skill.DISABILITY_SUPPORT: _l("Supporting people with disabilities"),
+    Skill.NURSING: _l("Nursing and care"),
+    Skill.COUNSELLING: _l("Counselling"),
+    Skill.LEGAL: _l("Legal advice"),
+    Skill.TUTORING: _l("Tutoring"),
+    Skill.RECREATION: _l("Culture and sports activities"),
+    Skill.IT: _l("Computers and phones"),
+    Skill.DRIVING: _l("Driving"),
+    Skill.TRANSLATION: _l("Translation"),
+    Skill.PHOTOGRAPHY: _l("Photography"),
+    Skill.COOKING: _l("Cooking"),
+    Skill.REPAIR: _l("Repairing appliances"),
+    Skill.SIGN_LANGUAGE: _l("Sign language"),
+    Skill.FIRST_AID: _l("First aid"),
+}

@@ -8,6 +8,25 @@ from sqlalchemy.engine import Engine
 
 from hub.extensions import db
 
+#: Execution option: on SQLite, start the transaction with BEGIN IMMEDIATE.
+WRITE_LOCK_OPTION = "hub_write_lock"
+
+
+def begin_writing() -> None:
+    """Start this request's transaction holding SQLite's write lock (no-op elsewhere).
+
+    Call it first in a unit of work whose checks and writes must not interleave
+    with another writer's; PostgreSQL relies on row locks and constraints instead.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_writing() must come before any change")
+        session.commit()  # end the read-only transaction (e.g. loading the user)
+    session.connection(execution_options={WRITE_LOCK_OPTION: True})
+
 
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and delays BEGIN;
@@ -24,7 +43,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN")
+        # Writers that must not interleave (sign-ups) ask for the write lock up front.
+        immediate = connection.get_execution_options().get(WRITE_LOCK_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def init_db(app: Flask) -> None:

@@ -9,7 +9,16 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from hub.auth.passwords import hash_password
 from hub.extensions import db
-from hub.models import Community, Grid, Organization, Project, RoleGrant, Street, User
+from hub.models import (
+    Community,
+    Grid,
+    Organization,
+    Project,
+    RoleGrant,
+    Shift,
+    Street,
+    User,
+)
 from hub.models.organizations import name_key
 from hub.permissions import Qualification, Role
 
@@ -227,3 +236,43 @@ def linked_project(**kwargs) -> tuple[Project, User]:  # noqa: ANN003
     services.request_linkage(p, worker, by=owner_of(p.organization))
     services.answer_linkage(p, user=worker, accept=True, note=None)
     return p, worker
+
+
+# Shifts --------------------------------------------------------------------------
+
+
+def recruiting_project(**kwargs) -> Project:  # noqa: ANN003
+    """A linked, approved project that recruits volunteers."""
+    from hub.projects import services
+
+    p, _worker = linked_project(**kwargs)
+    services.submit_project(p, by=owner_of(p.organization))
+    services.approve_project(p, by=reviewer(street=p.street))
+    return p
+
+
+def shift(
+    project: Project | None = None,
+    *,
+    capacity: int = 3,
+    hours_from_now: int = 48,
+    length_hours: int = 2,
+    **kwargs,
+) -> Shift:  # noqa: ANN003
+    """A scheduled shift of a recruiting project, starting in two days."""
+    from datetime import timedelta
+
+    from hub.models.base import utcnow
+    from hub.shifts import services
+
+    project = project or recruiting_project()
+    start = utcnow().replace(microsecond=0) + timedelta(hours=hours_from_now)
+    return services.add_shifts(
+        project,
+        by=owner_of(project.organization),
+        starts_at=start,
+        ends_at=start + timedelta(hours=length_hours),
+        place=kwargs.pop("place", "锁三社区活动室"),
+        capacity=capacity,
+        **kwargs,
+    )[0]

@@ -13,6 +13,7 @@ from hub.models.organizations import (
 )
 from hub.models.places import Community, Grid, Street
 from hub.models.projects import Project, Proposal, Tender
+from hub.models.shifts import Shift, Signup
 
 __all__ = [
     "AuditEntry",
@@ -28,6 +29,8 @@ __all__ = [
     "Proposal",
     "OutboxMessage",
     "RoleGrant",
+    "Shift",
+    "Signup",
     "StaffInvitation",
     "Street",
     "Tender",

@@ -67,6 +67,7 @@ _ITEMS = [
         None,
     ),
     (_l("Manage"), "admin.places", "grid", Permission.PLACES_MANAGE, None),
+    (_l("My shifts"), "shifts.mine", "calendar", Permission.SHIFTS_SIGNUP, None),
     (_l("Messages"), "notifications.index", "bell", None, unread_messages),
     (_l("Me"), "auth.account", "user", None, None),
 ]

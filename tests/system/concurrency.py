@@ -18,7 +18,9 @@ from tests.conftest import TEST_SECRET, fresh_database
 THREADS = 8
 
 
-def postgres_app(name: str, tmp_dir: str) -> Iterator[Flask]:
+def postgres_app(
+    name: str, tmp_dir: str, *, pool: int = THREADS + 2
+) -> Iterator[Flask]:
     """An app on a fresh PostgreSQL database with a pool big enough for the race."""
     if not os.environ.get("HUB_TEST_DATABASE_URL", "").startswith("postgresql"):
         pytest.fail("postgres_only tests need HUB_TEST_DATABASE_URL=postgresql…")
@@ -26,7 +28,7 @@ def postgres_app(name: str, tmp_dir: str) -> Iterator[Flask]:
         {
             "SECRET_KEY": TEST_SECRET,
             "SQLALCHEMY_DATABASE_URI": fresh_database(name, tmp_dir),
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 2, "max_overflow": 0},
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": pool, "max_overflow": 0},
         }
     )
     with app.app_context():

@@ -1,0 +1,61 @@
+"""Shifts and sign-ups: capacity and overlaps held by the database, with a waitlist."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Flask
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+
+def when(starts_at: datetime, ends_at: datetime) -> str:
+    """12月6日 周六 09:00–11:30 / Sat 6 Dec 09:00–11:30, in Asia/Shanghai."""
+    locale = get_locale()
+    chinese = locale is not None and locale.language == "zh"
+    pattern = "M月d日 EEE HH:mm" if chinese else "EEE d MMM HH:mm"
+    end = format_datetime(ends_at, "HH:mm")
+    if ends_at - starts_at >= timedelta(days=1):
+        end = format_datetime(ends_at, pattern)
+    return f"{format_datetime(starts_at, pattern)}–{end}"
+
+
+def init_shifts(app: Flask) -> None:
+    """Register shift pages, their notifications and audit words."""
+    from hub.audit_log.labels import register_action_labels, register_state_labels
+    from hub.categories import SKILL_LABELS
+    from hub.notifications.messages import register_kind
+    from hub.shifts.routes import bp, my_signups_for, upcoming_shifts
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        upcoming_shifts=upcoming_shifts,
+        my_signups_for=my_signups_for,
+        skill_label=lambda value: str(SKILL_LABELS.get(value, value)),
+    )
+    app.jinja_env.filters["when"] = when
+    register_state_labels(
+        {
+            "confirmed": _l("Confirmed"),
+            "waitlisted": _l("On the waitlist"),
+            "scheduled": _l("Scheduled"),
+        }
+    )
+    register_action_labels(
+        {
+            "shift.add": _l("Shifts added"),
+            "shift.update": _l("Shift changed"),
+            "shift.cancel": _l("Shift cancelled"),
+            "signup.create": _l("Signed up"),
+            "signup.cancel": _l("Sign-up cancelled"),
+            "signup.remove": _l("Removed from a shift"),
+        }
+    )
+    for kind, message in {
+        "signup_promoted": _l(
+            "A place freed up: you are now confirmed for %(project)s."
+        ),
+        "signup_removed": _l("The organizer removed you from %(project)s: %(reason)s"),
+        "shift_cancelled": _l("A shift of %(project)s was cancelled: %(reason)s"),
+    }.items():
+        register_kind(kind, message)

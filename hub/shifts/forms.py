@@ -1,0 +1,73 @@
+"""Shift forms: organizers add shifts; shape only, rules in services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from hub.categories import SKILL_LABELS, Skill
+from hub.organizations.forms import CheckboxesField
+from hub.web.fields import LocalDateTimeField
+
+
+def _ends_after_start(form: FlaskForm, field: LocalDateTimeField) -> None:
+    if form.starts_at.data and field.data and field.data <= form.starts_at.data:
+        raise ValidationError(_l("The end must be after the start."))
+
+
+class ShiftForm(FlaskForm):
+    starts_at = LocalDateTimeField(
+        _l("Starts"), validators=[DataRequired(message=_l("Choose when it starts."))]
+    )
+    ends_at = LocalDateTimeField(
+        _l("Ends"),
+        validators=[
+            DataRequired(message=_l("Choose when it ends.")),
+            _ends_after_start,
+        ],
+    )
+    place = StringField(
+        _l("Meeting place"),
+        validators=[
+            DataRequired(message=_l("Say where volunteers meet.")),
+            Length(max=200, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    grid_id = SelectField(_l("Grid"), coerce=int, validators=[Optional()])
+    capacity = IntegerField(
+        _l("Places"),
+        validators=[
+            DataRequired(message=_l("How many volunteers are needed?")),
+            NumberRange(min=1, max=500, message=_l("From 1 to 500.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    required_skills = CheckboxesField(
+        _l("Skills needed (optional)"),
+        choices=[SelectChoice(s.value, SKILL_LABELS[s]) for s in Skill],
+        validators=[Optional()],
+    )
+    repeat_weeks = IntegerField(
+        _l("Repeat weekly for more weeks"),
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=26, message=_l("From 0 to 26 weeks.")),
+        ],
+        description=_l(
+            "0 for a single shift; 4 adds the same time on the next 4 weeks."
+        ),
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class CancelForm(FlaskForm):
+    """Only the CSRF token: cancelling one's own sign-up needs no words."""

@@ -1,0 +1,177 @@
+"""Shift pages: sign up in place, My shifts, organizers add shifts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from hub.extensions import db
+from hub.models import Grid, Project, Shift, Signup
+from hub.models.base import utcnow
+from hub.models.shifts import ACTIVE_STATES, ShiftState
+from hub.permissions import Permission
+from hub.projects import policy as project_policy
+from hub.shifts import forms, services
+from hub.web.access import requires
+from hub.web.htmx import is_htmx, see_other
+from hub.web.urls import safe_next
+
+bp = Blueprint("shifts", __name__)
+
+
+def upcoming_shifts(project: Project) -> list[Shift]:
+    """A project's scheduled shifts that have not started, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Shift)
+            .where(
+                Shift.project_id == project.id,
+                Shift.state == ShiftState.SCHEDULED,
+                Shift.starts_at > utcnow(),
+            )
+            .order_by(Shift.starts_at)
+            .limit(50)
+        )
+    )
+
+
+def my_signups_for(user, shift_ids: list[int]) -> dict[int, Signup]:  # noqa: ANN001
+    """This person's active sign-ups among these shifts, by shift id (one query)."""
+    if not (user and user.is_authenticated) or not shift_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Signup).where(
+            Signup.user_id == user.id,
+            Signup.shift_id.in_(shift_ids),
+            Signup.state.in_(ACTIVE_STATES),
+        )
+    )
+    return {s.shift_id: s for s in rows}
+
+
+def _card(shift: Shift, status: int = 200):  # noqa: ANN202
+    mine = my_signups_for(current_user, [shift.id]).get(shift.id)
+    return render_template("shifts/_shift_card.html", shift=shift, mine=mine), status
+
+
+@bp.route("/shifts/<int:shift_id>/signup", methods=["POST"])
+@requires(Permission.SHIFTS_SIGNUP)
+def sign_up(shift_id: int):
+    """Take a place on a shift, or join its waitlist when it is full."""
+    shift = db.get_or_404(Shift, shift_id)
+    back = safe_next(value=url_for("projects.show", project_id=shift.project_id))
+    try:
+        signup = services.sign_up(shift, user=current_user)
+    except services.ShiftNotOpen:
+        db.session.rollback()
+        message, category, status = (
+            _("This shift no longer takes sign-ups."),
+            "warning",
+            409,
+        )
+    except services.OverlapsAnotherShift:
+        db.session.rollback()
+        message = _(
+            "You already have a shift at that time. Cancel it first in My shifts."
+        )
+        category, status = "warning", 409
+    else:
+        db.session.commit()
+        status, category = 200, "success"
+        message = (
+            _("You are signed up. See it in My shifts.")
+            if signup.state == "confirmed"
+            else _(
+                "The shift is full: you are on the waitlist and will be told "
+                "if a place frees up."
+            )
+        )
+    flash(message, category)
+    if is_htmx():
+        return _card(db.session.get(Shift, shift_id), status)
+    return see_other(back)
+
+
+@bp.route("/signups/<int:signup_id>/cancel", methods=["POST"])
+@requires(Permission.SHIFTS_SIGNUP)
+def cancel(signup_id: int):
+    """Cancel my sign-up; the first person waiting gets the place."""
+    signup = db.get_or_404(Signup, signup_id)
+    if signup.user_id != current_user.id:
+        abort(404)
+    services.cancel_signup(signup, by=current_user)
+    db.session.commit()
+    flash(_("Cancelled. Thank you for letting us know."), "success")
+    if is_htmx() and request.form.get("from") == "card":
+        return _card(db.session.get(Shift, signup.shift_id))
+    return see_other(safe_next("shifts.mine"))
+
+
+@bp.route("/my/shifts")
+@requires(Permission.SHIFTS_SIGNUP)
+def mine():
+    """My upcoming and past shifts."""
+    signups = db.session.scalars(
+        select(Signup)
+        .where(Signup.user_id == current_user.id)
+        .options(selectinload(Signup.shift).selectinload(Shift.project))
+        .order_by(Signup.starts_at)
+    ).all()
+    now = utcnow()
+    upcoming = [s for s in signups if s.ends_at > now and s.state in ACTIVE_STATES]
+    past = [s for s in signups if s not in upcoming][::-1][:50]
+    return render_template(
+        "shifts/mine.html", upcoming=upcoming, past=past, form=forms.CancelForm()
+    )
+
+
+@bp.route("/projects/<int:project_id>/shifts/new", methods=["GET", "POST"])
+@requires(Permission.PROJECTS_MANAGE)
+def new(project_id: int):
+    """Organizers add a shift (and weekly repeats) to a recruiting project."""
+    project = db.get_or_404(Project, project_id)
+    if not project_policy.can_manage_project(current_user, project):
+        abort(403)
+    form = forms.ShiftForm()
+    grids = db.session.scalars(
+        select(Grid)
+        .where(Grid.community_id == project.community_id)
+        .order_by(Grid.name)
+    )
+    form.grid_id.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(g.id, g.name) for g in grids
+    ]
+    if form.validate_on_submit():
+        grid = db.session.get(Grid, form.grid_id.data) if form.grid_id.data else None
+        try:
+            shifts = services.add_shifts(
+                project,
+                by=current_user,
+                starts_at=form.starts_at.data,
+                ends_at=form.ends_at.data,
+                place=form.place.data,
+                capacity=form.capacity.data,
+                grid=grid,
+                required_skills=form.required_skills.data,
+                repeat_weeks=form.repeat_weeks.data or 0,
+            )
+        except services.ShiftNotOpen:
+            form.form_errors.append(
+                _("Shifts can be added once the project is recruiting.")
+            )
+        except services.BadShift:
+            form.grid_id.errors.append(_("Choose a grid of the project's community."))
+        else:
+            db.session.commit()
+            flash(
+                ngettext("%(num)d shift added.", "%(num)d shifts added.", len(shifts)),
+                "success",
+            )
+            return see_other(url_for("projects.manage", project_id=project.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("shifts/new.html", form=form, project=project), status

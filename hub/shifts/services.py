@@ -1,0 +1,329 @@
+"""Shift and sign-up services. Capacity is never exceeded and nobody holds two
+overlapping confirmed shifts, also under many simultaneous requests: a
+conditional UPDATE moves the confirmed count (a CHECK constraint backs it), and
+the person's row is locked (PostgreSQL) or the write lock taken (SQLite,
+BEGIN IMMEDIATE) while their overlaps are checked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import url_for
+from sqlalchemy import select, update
+
+from hub import audit
+from hub.db import begin_writing
+from hub.errors import DomainError
+from hub.extensions import db
+from hub.models import Grid, Project, Shift, Signup, User
+from hub.models.base import utcnow
+from hub.models.projects import ProjectState
+from hub.models.shifts import ACTIVE_STATES, ShiftState, SignupState
+from hub.notifications.services import notify
+
+MAX_REPEAT_WEEKS = 26
+
+
+class ShiftNotOpen(DomainError):
+    """The shift is cancelled, has started, or its project is not recruiting."""
+
+
+class OverlapsAnotherShift(DomainError):
+    """The person already holds a confirmed shift at that time."""
+
+    def __init__(self, other: Signup) -> None:
+        super().__init__(other.shift_id)
+        self.other = other
+
+
+class CapacityBelowConfirmed(DomainError):
+    """Capacity cannot go below the number already confirmed."""
+
+
+class BadShift(DomainError):
+    """The shift ends before it starts, or its grid is not in the community."""
+
+
+def _check_shift(
+    project: Project, starts_at: datetime, ends_at: datetime, grid: Grid | None
+) -> None:
+    if ends_at <= starts_at:
+        raise BadShift("times")
+    if grid is not None and grid.community_id != project.community_id:
+        raise BadShift("grid")
+
+
+def add_shifts(
+    project: Project,
+    *,
+    by: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    capacity: int,
+    grid: Grid | None = None,
+    required_skills: list[str] | None = None,
+    repeat_weeks: int = 0,
+) -> list[Shift]:
+    """Add a shift, and the same weekday and time for ``repeat_weeks`` more weeks."""
+    if project.state not in (ProjectState.RECRUITING, ProjectState.IN_PROGRESS):
+        raise ShiftNotOpen(project.state)
+    _check_shift(project, starts_at, ends_at, grid)
+    repeat_weeks = max(0, min(repeat_weeks, MAX_REPEAT_WEEKS))
+    shifts: list[Shift] = []
+    for week in range(repeat_weeks + 1):
+        shift = Shift(
+            project_id=project.id,
+            starts_at=starts_at + timedelta(weeks=week),
+            ends_at=ends_at + timedelta(weeks=week),
+            place=place.strip(),
+            grid_id=grid.id if grid else None,
+            capacity=capacity,
+            confirmed_count=0,
+            required_skills=list(required_skills or []),
+            created_by_id=by.id,
+        )
+        db.session.add(shift)
+        db.session.flush()
+        shift.series_id = shifts[0].id if shifts else shift.id
+        shifts.append(shift)
+    db.session.flush()
+    audit.record(
+        by,
+        project,
+        "shift.add",
+        street_id=project.street_id,
+        data={"shift_ids": [s.id for s in shifts]},
+    )
+    return shifts
+
+
+def update_shift(
+    shift: Shift,
+    *,
+    by: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    capacity: int,
+    grid: Grid | None = None,
+    required_skills: list[str] | None = None,
+) -> None:
+    """Change a shift; capacity never below those already confirmed."""
+    begin_writing()
+    _check_shift(shift.project, starts_at, ends_at, grid)
+    result = db.session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.confirmed_count <= capacity)
+        .values(
+            capacity=capacity,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place.strip(),
+            grid_id=grid.id if grid else None,
+            required_skills=list(required_skills or []),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise CapacityBelowConfirmed(shift.id)
+    db.session.execute(
+        update(Signup)
+        .where(Signup.shift_id == shift.id)
+        .values(starts_at=starts_at, ends_at=ends_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(shift)
+    _promote(db.session.get(Shift, shift.id))
+    audit.record(by, shift, "shift.update", street_id=shift.project.street_id)
+
+
+def _active(shift_id: int, user_id: int) -> Signup | None:
+    return db.session.scalar(
+        select(Signup).where(Signup.shift_id == shift_id, Signup.user_id == user_id)
+    )
+
+
+def _overlap(user_id: int, shift: Shift) -> Signup | None:
+    return db.session.scalar(
+        select(Signup).where(
+            Signup.user_id == user_id,
+            Signup.state == SignupState.CONFIRMED,
+            Signup.shift_id != shift.id,
+            Signup.starts_at < shift.ends_at,
+            Signup.ends_at > shift.starts_at,
+        )
+    )
+
+
+def _take_place(shift_id: int) -> bool:
+    """One atomic step: a place is taken only while one is left."""
+    taken = db.session.execute(
+        update(Shift)
+        .where(
+            Shift.id == shift_id,
+            Shift.state == ShiftState.SCHEDULED,
+            Shift.confirmed_count < Shift.capacity,
+        )
+        .values(confirmed_count=Shift.confirmed_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1
+
+
+def _free_place(shift_id: int) -> None:
+    db.session.execute(
+        update(Shift)
+        .where(Shift.id == shift_id, Shift.confirmed_count > 0)
+        .values(confirmed_count=Shift.confirmed_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def sign_up(shift: Shift, *, user: User, now: datetime | None = None) -> Signup:
+    """Confirm a place, or join the waitlist when full; repeating changes nothing."""
+    begin_writing()
+    now = now or utcnow()
+    shift = db.session.get(Shift, shift.id)
+    if not shift.is_open(now):
+        raise ShiftNotOpen(shift.id)
+    # Serialise this person's sign-ups, so two overlapping requests cannot both pass.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    existing = _active(shift.id, user.id)
+    if existing is not None and existing.state in ACTIVE_STATES:
+        return existing  # a double tap
+    clash = _overlap(user.id, shift)
+    if clash is not None:
+        raise OverlapsAnotherShift(clash)
+    state = SignupState.CONFIRMED if _take_place(shift.id) else SignupState.WAITLISTED
+    if existing is None:
+        signup = Signup(
+            shift_id=shift.id,
+            user_id=user.id,
+            state=state,
+            queued_at=now,
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            state_changed_at=now,
+        )
+        db.session.add(signup)
+    else:  # signing up again after cancelling: back of the queue
+        signup = existing
+        signup.state, signup.queued_at, signup.state_changed_at = state, now, now
+        signup.reason = None
+    db.session.flush()
+    db.session.expire(shift, ["confirmed_count"])
+    audit.record(
+        user, signup, "signup.create", to_state=state, street_id=shift.project.street_id
+    )
+    return signup
+
+
+def _promote(shift: Shift) -> list[Signup]:
+    """Fill free places from the waitlist, first come first served, and tell them.
+
+    Someone who meanwhile took another shift at that time is passed over (and
+    keeps their place in the queue).
+    """
+    waiting = db.session.scalars(
+        select(Signup)
+        .where(Signup.shift_id == shift.id, Signup.state == SignupState.WAITLISTED)
+        .order_by(Signup.queued_at, Signup.id)
+        .with_for_update()
+    ).all()
+    promoted: list[Signup] = []
+    for candidate in waiting:
+        if _overlap(candidate.user_id, shift) is not None:
+            continue
+        if not _take_place(shift.id):
+            break
+        candidate.state = SignupState.CONFIRMED
+        candidate.state_changed_at = utcnow()
+        promoted.append(candidate)
+        notify(
+            candidate.user,
+            "signup_promoted",
+            params={"project": shift.project.title},
+            url=url_for("shifts.mine"),
+        )
+    db.session.flush()
+    db.session.expire(shift, ["confirmed_count"])
+    return promoted
+
+
+def cancel_signup(
+    signup: Signup, *, by: User, reason: str | None = None
+) -> list[Signup]:
+    """Give up a place (or leave the waitlist); the first waiting person moves up."""
+    begin_writing()
+    signup = db.session.get(Signup, signup.id)
+    if signup.state not in ACTIVE_STATES:
+        return []
+    was_confirmed = signup.state == SignupState.CONFIRMED
+    signup.state = SignupState.CANCELLED
+    signup.state_changed_at = utcnow()
+    signup.reason = (reason or "").strip() or None
+    db.session.flush()
+    action = "signup.cancel" if by.id == signup.user_id else "signup.remove"
+    audit.record(
+        by,
+        signup,
+        action,
+        from_state=SignupState.CONFIRMED if was_confirmed else SignupState.WAITLISTED,
+        to_state=SignupState.CANCELLED,
+        reason=signup.reason,
+        street_id=signup.shift.project.street_id,
+    )
+    if by.id != signup.user_id:
+        notify(
+            signup.user,
+            "signup_removed",
+            params={
+                "project": signup.shift.project.title,
+                "reason": signup.reason or "",
+            },
+            url=url_for("shifts.mine"),
+        )
+    if not was_confirmed:
+        return []
+    _free_place(signup.shift_id)
+    return _promote(signup.shift)
+
+
+def cancel_shift(shift: Shift, *, by: User, reason: str) -> None:
+    """Cancel a shift with a reason; everyone signed up is told."""
+    begin_writing()
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    shift = db.session.get(Shift, shift.id)
+    if shift.state == ShiftState.CANCELLED:
+        return
+    shift.state = ShiftState.CANCELLED
+    shift.cancel_reason = reason.strip()
+    people = db.session.scalars(
+        select(Signup).where(
+            Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES)
+        )
+    ).all()
+    now = utcnow()
+    for signup in people:
+        signup.state = SignupState.CANCELLED
+        signup.state_changed_at = now
+        signup.reason = shift.cancel_reason
+        notify(
+            signup.user,
+            "shift_cancelled",
+            params={"project": shift.project.title, "reason": shift.cancel_reason},
+            url=url_for("shifts.mine"),
+        )
+    shift.confirmed_count = 0
+    db.session.flush()
+    audit.record(
+        by,
+        shift,
+        "shift.cancel",
+        to_state=ShiftState.CANCELLED,
+        reason=shift.cancel_reason,
+        street_id=shift.project.street_id,
+    )

@@ -1,0 +1,134 @@
+"""Signing up from the project page (htmx and plain), My shifts, adding shifts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hub.extensions import db
+from hub.models import Shift, Signup
+from hub.shifts import services
+from tests import factories
+
+HX = {"HX-Request": "true"}
+
+
+def test_sign_up_without_javascript_redirects_back_to_the_project(
+    client, login
+) -> None:
+    shift = factories.shift(capacity=1)
+    login(factories.volunteer())
+    page = client.get(f"/projects/{shift.project_id}").get_data(as_text=True)
+    assert f'action="/shifts/{shift.id}/signup"' in page
+    response = client.post(f"/shifts/{shift.id}/signup")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/projects/{shift.project_id}"
+    assert db.session.scalar(select(Signup.state)) == "confirmed"
+
+
+def test_sign_up_with_htmx_swaps_the_card_in_place(client, login) -> None:
+    shift = factories.shift(capacity=1)
+    services.sign_up(shift, user=factories.volunteer())
+    login(factories.volunteer())
+    response = client.post(f"/shifts/{shift.id}/signup", headers=HX)
+    assert response.status_code == 200
+    card = response.get_data(as_text=True)
+    assert card.lstrip().startswith(f'<li class="card shift" id="shift-{shift.id}"')
+    assert "<html" not in card
+    assert "/signups/" in card  # the card now offers to cancel
+    assert (
+        db.session.scalar(
+            select(Signup.state)
+            .where(Signup.shift_id == shift.id)
+            .order_by(Signup.id.desc())
+        )
+        == "waitlisted"
+    )
+
+
+def test_anonymous_is_asked_to_log_in(client) -> None:
+    shift = factories.shift()
+    page = client.get(f"/projects/{shift.project_id}").get_data(as_text=True)
+    assert "/login?next=" in page
+    response = client.post(f"/shifts/{shift.id}/signup")
+    assert response.status_code == 302
+
+
+def test_my_shifts_lists_and_cancels(client, login) -> None:
+    shift = factories.shift(capacity=2)
+    me = login(factories.volunteer())
+    signup = services.sign_up(shift, user=me)
+    page = client.get("/my/shifts").get_data(as_text=True)
+    assert shift.project.title in page
+    response = client.post(f"/signups/{signup.id}/cancel")
+    assert response.status_code == 303
+    assert db.session.get(Signup, signup.id).state == "cancelled"
+    assert db.session.get(Shift, shift.id).confirmed_count == 0
+
+
+def test_nobody_cancels_someone_elses_sign_up(client, login) -> None:
+    shift = factories.shift()
+    signup = services.sign_up(shift, user=factories.volunteer())
+    login(factories.volunteer())
+    assert client.post(f"/signups/{signup.id}/cancel").status_code == 404
+    assert db.session.get(Signup, signup.id).state == "confirmed"
+
+
+def test_overlap_is_explained(client, login) -> None:
+    project = factories.recruiting_project()
+    a = factories.shift(project, hours_from_now=48, length_hours=3)
+    b = factories.shift(project, hours_from_now=49)
+    me = login(factories.volunteer())
+    services.sign_up(a, user=me)
+    response = client.post(f"/shifts/{b.id}/signup", headers=HX)
+    assert response.status_code == 409
+    assert db.session.scalar(select(Signup).where(Signup.shift_id == b.id)) is None
+
+
+def test_organizer_adds_weekly_shifts(client, login) -> None:
+    project = factories.recruiting_project()
+    login(factories.owner_of(project.organization))
+    response = client.post(
+        f"/projects/{project.id}/shifts/new",
+        data={
+            "starts_at": "2027-01-09T09:00",
+            "ends_at": "2027-01-09T11:30",
+            "place": "锁三社区活动室",
+            "grid_id": "0",
+            "capacity": "10",
+            "required_skills": ["elderly_care"],
+            "repeat_weeks": "3",
+        },
+    )
+    assert response.status_code == 303
+    shifts = db.session.scalars(
+        select(Shift).where(Shift.project_id == project.id).order_by(Shift.starts_at)
+    ).all()
+    assert len(shifts) == 4 and shifts[0].required_skills == ["elderly_care"]
+    assert (
+        shifts[0].starts_at.isoformat() == "2027-01-09T01:00:00+00:00"
+    )  # Beijing 09:00
+
+
+def test_bad_shift_input_stays_with_errors(client, login) -> None:
+    project = factories.recruiting_project()
+    login(factories.owner_of(project.organization))
+    response = client.post(
+        f"/projects/{project.id}/shifts/new",
+        data={
+            "starts_at": "2027-01-09T09:00",
+            "ends_at": "2027-01-09T08:00",
+            "place": "活动室",
+            "grid_id": "0",
+            "capacity": "0",
+        },
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="ends_at-error"' in html and 'id="capacity-error"' in html
+    assert 'value="活动室"' in html
+
+
+def test_other_staff_cannot_add_shifts(client, login) -> None:
+    project = factories.recruiting_project()
+    login(factories.org_staff())
+    assert client.get(f"/projects/{project.id}/shifts/new").status_code == 403
