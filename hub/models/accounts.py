@@ -34,6 +34,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     locale: Mapped[str | None] = mapped_column(String(10))
     large_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Secret in the personal calendar feed URL; resetting it ends the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     grants: Mapped[list[RoleGrant]] = relationship(

@@ -115,6 +115,8 @@ class Signup(TimestampMixin, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reason: Mapped[str | None] = mapped_column(Text)
+    #: When the 24-hour reminder went out (so it goes out once).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     shift: Mapped[Shift] = relationship()
     user = relationship("User")
