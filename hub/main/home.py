@@ -43,6 +43,16 @@ def next_actions(user: User) -> list[NextAction]:
                 url_for("admin.users"),
             )
         )
+    if user.has_permission(Permission.SHIFTS_SIGNUP):
+        actions.append(
+            NextAction(
+                _("Find volunteer work"),
+                _("Upcoming shifts that need volunteers, soonest first."),
+                url_for("finding.index"),
+                # The one primary action, unless a role's duty already is.
+                primary=not any(a.primary for a in actions),
+            )
+        )
     if user.has_permission(Permission.ORGANIZATIONS_APPLY) and not any(
         g.organization_id for g in user.grants
     ):

@@ -9,11 +9,13 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 
-def when(starts_at: datetime, ends_at: datetime) -> str:
-    """12月6日 周六 09:00–11:30 / Sat 6 Dec 09:00–11:30, in Asia/Shanghai."""
+def when(starts_at: datetime, ends_at: datetime | None = None) -> str:
+    """Like 12月6日 周六 09:00–11:30 (Asia/Shanghai); without an end, only the start."""
     locale = get_locale()
     chinese = locale is not None and locale.language == "zh"
     pattern = "M月d日 EEE HH:mm" if chinese else "EEE d MMM HH:mm"
+    if ends_at is None:
+        return format_datetime(starts_at, pattern)
     end = format_datetime(ends_at, "HH:mm")
     if ends_at - starts_at >= timedelta(days=1):
         end = format_datetime(ends_at, pattern)
@@ -21,13 +23,18 @@ def when(starts_at: datetime, ends_at: datetime) -> str:
 
 
 def init_shifts(app: Flask) -> None:
-    """Register shift pages, their notifications and audit words."""
+    """Register shift pages (finding, calendars, posters, rosters), words, CLI."""
     from hub.audit_log.labels import register_action_labels, register_state_labels
     from hub.categories import SKILL_LABELS
     from hub.notifications.messages import register_kind
+    from hub.shifts import calendar, finding, poster, roster
     from hub.shifts.routes import bp, my_signups_for, upcoming_shifts
 
     app.register_blueprint(bp)
+    app.register_blueprint(finding.bp)
+    app.register_blueprint(calendar.bp)
+    app.register_blueprint(poster.bp)
+    roster.init_roster(app)
     app.jinja_env.globals.update(
         upcoming_shifts=upcoming_shifts,
         my_signups_for=my_signups_for,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField, StringField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -13,7 +20,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from hub.categories import SKILL_LABELS, Skill
+from hub.categories import (
+    SERVICE_CATEGORY_LABELS,
+    SKILL_LABELS,
+    ServiceCategory,
+    Skill,
+)
 from hub.organizations.forms import CheckboxesField
 from hub.web.fields import LocalDateTimeField
 
@@ -71,3 +83,68 @@ class ShiftForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     """Only the CSRF token: cancelling one's own sign-up needs no words."""
+
+
+class FindForm(FlaskForm):
+    """Filters of the finding page, read from the query string."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    street = SelectField(_l("Street"), coerce=str, validators=[Optional()])
+    community = SelectField(_l("Community"), coerce=str, validators=[Optional()])
+    category = SelectField(
+        _l("Type of service"),
+        choices=[SelectChoice("", _l("All types"))]
+        + [SelectChoice(c.value, SERVICE_CATEGORY_LABELS[c]) for c in ServiceCategory],
+        validators=[Optional()],
+    )
+    when = SelectField(
+        _l("When"),
+        choices=[
+            SelectChoice("", _l("Any day")),
+            SelectChoice("today", _l("Today")),
+            SelectChoice("week", _l("This week")),
+        ],
+        validators=[Optional()],
+    )
+    date = DateField(_l("Or on this date"), validators=[Optional()])
+
+
+#: Reasons and messages are read on a phone (and go out by SMS): keep them short.
+MAX_TEXT = 500
+_SHORT = Length(max=MAX_TEXT, message=_l("At most %(max)d characters."))
+
+
+class RemoveSignupForm(FlaskForm):
+    """Organizers take someone off a shift; the person reads the reason."""
+
+    reason = TextAreaField(
+        _l("Reason (they will read it)"),
+        validators=[DataRequired(message=_l("Say why you remove them.")), _SHORT],
+        render_kw={"rows": 2, "maxlength": MAX_TEXT},
+    )
+
+
+class ShiftMessageForm(FlaskForm):
+    """A message to everyone confirmed or waiting on a shift."""
+
+    text = TextAreaField(
+        _l("Message"),
+        validators=[DataRequired(message=_l("Write the message.")), _SHORT],
+        description=_l("Everyone signed up or waiting gets it in the app and by SMS."),
+        render_kw={"rows": 3, "maxlength": MAX_TEXT},
+    )
+
+
+class CancelShiftForm(FlaskForm):
+    """Cancel a whole shift; everyone on it reads the reason."""
+
+    reason = TextAreaField(
+        _l("Reason (everyone signed up will read it)"),
+        validators=[
+            DataRequired(message=_l("Say why the shift is cancelled.")),
+            _SHORT,
+        ],
+        render_kw={"rows": 2, "maxlength": MAX_TEXT},
+    )

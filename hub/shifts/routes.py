@@ -34,6 +34,7 @@ def upcoming_shifts(project: Project) -> list[Shift]:
                 Shift.state == ShiftState.SCHEDULED,
                 Shift.starts_at > utcnow(),
             )
+            .options(selectinload(Shift.grid))
             .order_by(Shift.starts_at)
             .limit(50)
         )
@@ -55,8 +56,17 @@ def my_signups_for(user, shift_ids: list[int]) -> dict[int, Signup]:  # noqa: AN
 
 
 def _card(shift: Shift, status: int = 200):  # noqa: ANN202
+    """The card again, as the page that sent the form showed it, and the message."""
     mine = my_signups_for(current_user, [shift.id]).get(shift.id)
-    return render_template("shifts/_shift_card.html", shift=shift, mine=mine), status
+    back = request.form.get("next")
+    html = render_template(
+        "shifts/_card_response.html",
+        shift=shift,
+        mine=mine,
+        with_project=request.form.get("with_project") == "1",
+        back_url=safe_next(value=back) if back else None,
+    )
+    return html, status
 
 
 @bp.route("/shifts/<int:shift_id>/signup", methods=["POST"])
@@ -64,7 +74,10 @@ def _card(shift: Shift, status: int = 200):  # noqa: ANN202
 def sign_up(shift_id: int):
     """Take a place on a shift, or join its waitlist when it is full."""
     shift = db.get_or_404(Shift, shift_id)
-    back = safe_next(value=url_for("projects.show", project_id=shift.project_id))
+    back = safe_next(
+        value=request.form.get("next")
+        or url_for("projects.show", project_id=shift.project_id)
+    )
     try:
         signup = services.sign_up(shift, user=current_user)
     except services.ShiftNotOpen:
@@ -125,8 +138,15 @@ def mine():
     now = utcnow()
     upcoming = [s for s in signups if s.ends_at > now and s.state in ACTIVE_STATES]
     past = [s for s in signups if s not in upcoming][::-1][:50]
+    token = current_user.calendar_token
     return render_template(
-        "shifts/mine.html", upcoming=upcoming, past=past, form=forms.CancelForm()
+        "shifts/mine.html",
+        upcoming=upcoming,
+        past=past,
+        form=forms.CancelForm(),
+        feed_url=(
+            url_for("calendar.feed", token=token, _external=True) if token else None
+        ),
     )
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import force_locale
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from hub import audit
 from hub.db import begin_writing
 from hub.errors import DomainError
 from hub.extensions import db
+from hub.i18n import LANGUAGE_CODES
 from hub.models import Grid, Project, Shift, Signup, User
 from hub.models.base import utcnow
 from hub.models.projects import ProjectState
@@ -327,3 +330,47 @@ def cancel_shift(shift: Shift, *, by: User, reason: str) -> None:
         reason=shift.cancel_reason,
         street_id=shift.project.street_id,
     )
+
+
+def when_for(user: User, starts_at: datetime, ends_at: datetime | None = None) -> str:
+    """A shift's time (or only its start) in this person's language, Asia/Shanghai."""
+    from hub.shifts import when
+
+    locale = user.locale
+    if locale not in LANGUAGE_CODES:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        return when(starts_at, ends_at)
+
+
+def message_shift(shift: Shift, *, by: User, text: str) -> int:
+    """Tell everyone confirmed or waiting on a shift; returns how many were told."""
+    text = text.strip()
+    if not text:
+        raise ValueError("a message needs text")
+    people = db.session.scalars(
+        select(Signup)
+        .where(Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES))
+        .options(selectinload(Signup.user))
+        .order_by(Signup.queued_at, Signup.id)
+    ).all()
+    for signup in people:
+        notify(
+            signup.user,
+            "shift_message",
+            params={
+                "project": shift.project.title,
+                "when": when_for(signup.user, shift.starts_at, shift.ends_at),
+                "text": text,
+            },
+            url=url_for("shifts.mine"),
+        )
+    # Who wrote to how many, not what: the log is read by the street's reviewers.
+    audit.record(
+        by,
+        shift,
+        "shift.message",
+        street_id=shift.project.street_id,
+        data={"recipients": len(people)},
+    )
+    return len(people)

@@ -51,6 +51,7 @@ class NavItem:
 #: (label, endpoint, icon, permission needed or None for everyone logged in, badge)
 _ITEMS = [
     (_l("Home"), "main.home", "home", None, None),
+    (_l("Find"), "finding.index", "search", None, None),
     (_l("Review"), "review.queue", "check", Permission.FILINGS_REVIEW, None),
     (
         _l("Coordinate"),
@@ -71,8 +72,10 @@ _ITEMS = [
     (_l("Messages"), "notifications.index", "bell", None, unread_messages),
     (_l("Me"), "auth.account", "user", None, None),
 ]
-#: Room for role items between Home and Messages · Me (five items at most).
-MAX_ROLE_ITEMS = 2
+#: Phones have room for five labelled items.
+MAX_ITEMS = 5
+#: Room for role items between Home · Find and Messages · Me.
+MAX_ROLE_ITEMS = MAX_ITEMS - sum(1 for item in _ITEMS if item[3] is None)
 
 
 def navigation_for(user: Any, endpoint: str) -> list[NavItem]:

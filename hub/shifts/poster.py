@@ -1,0 +1,45 @@
+"""A printable A4 poster for a recruiting project, with a QR code to sign up."""
+
+from __future__ import annotations
+
+import segno
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from hub.extensions import db
+from hub.models import Project
+from hub.models.projects import ProjectState
+from hub.shifts.routes import upcoming_shifts
+from hub.web.access import public
+
+bp = Blueprint("poster", __name__)
+
+#: How many of the next shifts the poster lists.
+POSTER_SHIFTS = 5
+
+
+def qr_svg(url: str, title: str) -> Markup:
+    """A QR code as inline SVG, drawn here: no image request, no script, no style."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=4, omitsize=True, svgclass="qr", lineclass="qr-line", title=title
+    )
+    # segno escapes the title and writes only its own markup.
+    return Markup(svg)  # noqa: S704
+
+
+@bp.route("/projects/<int:project_id>/poster")
+@public
+def show(project_id: int):
+    """The poster to print and put up in the community; recruiting projects only."""
+    project = db.get_or_404(Project, project_id)
+    if project.state != ProjectState.RECRUITING:
+        abort(404)
+    url = url_for("projects.show", project_id=project.id, _external=True)
+    return render_template(
+        "shifts/poster.html",
+        project=project,
+        url=url,
+        qr=qr_svg(url, _("QR code to the project page: %(url)s", url=url)),
+        shifts=upcoming_shifts(project)[:POSTER_SHIFTS],
+    )

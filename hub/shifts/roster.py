@@ -1,0 +1,307 @@
+"""A shift's roster for its organizers: who is on it and who waits, with numbers to
+call; remove someone with a reason, message everyone, download it, cancel the shift.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    render_template,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from hub.audit_log.labels import state_label
+from hub.extensions import db
+from hub.models import Project, Shift, Signup, User
+from hub.models.base import utcnow
+from hub.models.shifts import ACTIVE_STATES, ShiftState, SignupState
+from hub.permissions import Permission
+from hub.projects.policy import can_manage_project
+from hub.shifts import forms, policy, services
+from hub.web.access import requires
+from hub.web.fields import SHANGHAI
+from hub.web.htmx import is_htmx, see_other
+
+bp = Blueprint("roster", __name__)
+
+#: The most shifts the manage page lists (the rest are further in the future).
+MANAGE_PAGE_SHIFTS = 50
+#: What a spreadsheet would run as a formula if a cell started with it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def organizer_shifts(project: Project) -> list[tuple[Shift, int]]:
+    """Scheduled shifts not yet over, soonest first, each with how many wait."""
+    waiting = (
+        select(func.count(Signup.id))
+        .where(Signup.shift_id == Shift.id, Signup.state == SignupState.WAITLISTED)
+        .correlate(Shift)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Shift, waiting)
+        .where(
+            Shift.project_id == project.id,
+            Shift.state == ShiftState.SCHEDULED,
+            Shift.ends_at > utcnow(),
+        )
+        .order_by(Shift.starts_at, Shift.id)
+        .limit(MANAGE_PAGE_SHIFTS)
+    )
+    return [(shift, count) for shift, count in rows]
+
+
+def people_on(shift: Shift) -> tuple[list[Signup], list[Signup]]:
+    """Confirmed and waitlisted sign-ups with their people, each in queue order."""
+    signups = db.session.scalars(
+        select(Signup)
+        .where(Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES))
+        .options(selectinload(Signup.user))
+        .order_by(Signup.queued_at, Signup.id)
+    ).all()
+    confirmed = [s for s in signups if s.state == SignupState.CONFIRMED]
+    waiting = [s for s in signups if s.state == SignupState.WAITLISTED]
+    return confirmed, waiting
+
+
+def _load(shift_id: int) -> Shift:
+    """The shift, 404 if missing, 403 unless the viewer organizes it."""
+    shift = db.get_or_404(Shift, shift_id)
+    if not policy.can_organize_shift(current_user, shift):
+        abort(403)
+    return shift
+
+
+def _changeable(shift: Shift) -> bool:
+    """People can be removed and messaged until the shift is over or cancelled."""
+    return shift.state == ShiftState.SCHEDULED and utcnow() < shift.ends_at
+
+
+def _cancellable(shift: Shift) -> bool:
+    """A shift can be cancelled until it starts."""
+    return shift.state == ShiftState.SCHEDULED and utcnow() < shift.starts_at
+
+
+def _remove_forms(
+    people: Iterable[Signup], failed: tuple[int, forms.RemoveSignupForm] | None
+) -> dict[int, forms.RemoveSignupForm]:
+    """A Remove form per person (own field ids); the one that failed keeps its text."""
+    result = {
+        s.id: forms.RemoveSignupForm(formdata=None, prefix=f"remove-{s.id}")
+        for s in people
+    }
+    if failed is not None and failed[0] in result:
+        result[failed[0]] = failed[1]
+    return result
+
+
+def _context(
+    shift: Shift, *, failed: tuple[int, forms.RemoveSignupForm] | None = None
+) -> dict[str, Any]:
+    confirmed, waiting = people_on(shift)
+    return {
+        "shift": shift,
+        "confirmed": confirmed,
+        "waiting": waiting,
+        "remove_forms": _remove_forms(confirmed + waiting, failed),
+        "changeable": _changeable(shift),
+    }
+
+
+def _page(shift: Shift, status: int = 200, **forms_given: Any) -> tuple[str, int]:
+    """The whole roster page, with any form that failed to validate."""
+    project = shift.project
+    back_url = (
+        url_for("projects.manage", project_id=project.id)
+        if can_manage_project(current_user, project)
+        else url_for("projects.show", project_id=project.id)
+    )
+    html = render_template(
+        "shifts/roster.html",
+        **_context(shift, failed=forms_given.get("failed")),
+        back_url=back_url,
+        cancellable=_cancellable(shift),
+        message_form=forms_given.get("message_form") or forms.ShiftMessageForm(),
+        cancel_form=forms_given.get("cancel_form") or forms.CancelShiftForm(),
+    )
+    return html, status
+
+
+def _roster_url(shift: Shift) -> str:
+    return url_for("roster.show", shift_id=shift.id)
+
+
+@bp.route("/shifts/<int:shift_id>/roster")
+@requires(Permission.ACCOUNT_USE)
+def show(shift_id: int):
+    """Who is confirmed and who waits, with numbers to call: for its organizers."""
+    shift = _load(shift_id)
+    if is_htmx():
+        return render_template("shifts/_roster_list.html", **_context(shift))
+    return _page(shift)
+
+
+@bp.route("/shifts/<int:shift_id>/signups/<int:signup_id>/remove", methods=["POST"])
+@requires(Permission.ACCOUNT_USE)
+def remove(shift_id: int, signup_id: int):
+    """Take someone off the shift with a reason; the first person waiting moves up."""
+    shift = _load(shift_id)
+    signup = db.get_or_404(Signup, signup_id)
+    if signup.shift_id != shift.id:
+        abort(404)
+    name = signup.user.name
+    if not _changeable(shift) or signup.state not in ACTIVE_STATES:
+        flash(_("%(name)s is no longer on this shift.", name=name), "warning")
+        return see_other(_roster_url(shift))
+    form = forms.RemoveSignupForm(prefix=f"remove-{signup.id}")
+    if not form.validate_on_submit():
+        if is_htmx():
+            html = render_template(
+                "shifts/_roster_list.html", **_context(shift, failed=(signup.id, form))
+            )
+            return html, 422
+        return _page(shift, 422, failed=(signup.id, form))
+    promoted = services.cancel_signup(signup, by=current_user, reason=form.reason.data)
+    db.session.commit()
+    message = _("%(name)s was removed and told why.", name=name)
+    if promoted:
+        names = "、".join(s.user.name for s in promoted)
+        message += " " + _("%(names)s moved up from the waitlist.", names=names)
+    flash(message, "success")
+    if is_htmx():
+        return render_template("shifts/_roster_response.html", **_context(shift))
+    return see_other(_roster_url(shift))
+
+
+@bp.route("/shifts/<int:shift_id>/message", methods=["POST"])
+@requires(Permission.ACCOUNT_USE)
+def message(shift_id: int):
+    """Send a message to everyone confirmed or waiting on the shift."""
+    shift = _load(shift_id)
+    if not _changeable(shift):
+        flash(_("This shift is over or cancelled; nothing was sent."), "warning")
+        return see_other(_roster_url(shift))
+    form = forms.ShiftMessageForm()
+    if not form.validate_on_submit():
+        if is_htmx():
+            html = render_template(
+                "shifts/_roster_message.html", shift=shift, message_form=form
+            )
+            return html, 422
+        return _page(shift, 422, message_form=form)
+    sent = services.message_shift(shift, by=current_user, text=form.text.data)
+    db.session.commit()
+    if sent:
+        flash(
+            ngettext("Sent to %(num)d person.", "Sent to %(num)d people.", sent),
+            "success",
+        )
+    else:
+        flash(_("Nobody is signed up yet, so nothing was sent."), "warning")
+    if is_htmx():
+        return render_template(
+            "shifts/_roster_message_response.html",
+            shift=shift,
+            message_form=forms.ShiftMessageForm(formdata=None),
+        )
+    return see_other(_roster_url(shift))
+
+
+@bp.route("/shifts/<int:shift_id>/cancel", methods=["POST"])
+@requires(Permission.ACCOUNT_USE)
+def cancel(shift_id: int):
+    """Cancel the whole shift with a reason; everyone on it is told."""
+    shift = _load(shift_id)
+    if not _cancellable(shift):
+        flash(_("This shift has started or is already cancelled."), "warning")
+        return see_other(_roster_url(shift))
+    form = forms.CancelShiftForm()
+    if not form.validate_on_submit():
+        return _page(shift, 422, cancel_form=form)
+    services.cancel_shift(shift, by=current_user, reason=form.reason.data)
+    db.session.commit()
+    flash(_("The shift is cancelled; everyone on it has been told."), "success")
+    return see_other(_roster_url(shift))
+
+
+def _cell(value: str) -> str:
+    """Text a spreadsheet shows as typed, never runs (CSV formula injection)."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def _csv_lines(shift_id: int) -> Iterator[str]:
+    """The roster as CSV lines: a BOM first, confirmed then waiting, in queue order."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(values: list[str]) -> str:
+        writer.writerow(values)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    # The BOM tells Excel the file is UTF-8, so Chinese names show as written.
+    yield "\ufeff" + line([_("Name"), _("Mobile"), _("State"), _("Signed up at")])
+    rows = db.session.execute(
+        select(User.name, User.mobile, Signup.state, Signup.queued_at)
+        .join(User, User.id == Signup.user_id)
+        .where(Signup.shift_id == shift_id, Signup.state.in_(ACTIVE_STATES))
+        .order_by(
+            case((Signup.state == SignupState.CONFIRMED, 0), else_=1),
+            Signup.queued_at,
+            Signup.id,
+        )
+    ).yield_per(200)
+    for name, mobile, state, queued_at in rows:
+        signed_up = queued_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        yield line([_cell(name), mobile, state_label(state), signed_up])
+
+
+@bp.route("/shifts/<int:shift_id>/roster.csv")
+@requires(Permission.ACCOUNT_USE)
+def export(shift_id: int):
+    """The roster as a spreadsheet (CSV, UTF-8 with a BOM so Excel reads Chinese)."""
+    shift = _load(shift_id)
+    day = shift.starts_at.astimezone(SHANGHAI).strftime("%Y%m%d-%H%M")
+    response = Response(stream_with_context(_csv_lines(shift.id)), mimetype="text/csv")
+    response.headers.set(
+        "Content-Disposition", "attachment", filename=f"roster-{day}-{shift.id}.csv"
+    )
+    # Names and full numbers: no copy kept by the browser or a proxy.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def init_roster(app: Flask) -> None:
+    """Register the roster pages, their notification kinds and the reminders CLI."""
+    from hub.audit_log.labels import register_action_labels
+    from hub.notifications.messages import register_kind
+    from hub.shifts.reminders import register_reminders_cli
+    from hub.web.templating import POLICIES
+
+    app.register_blueprint(bp)
+    POLICIES.update(policy.POLICIES)
+    app.jinja_env.globals["organizer_shifts"] = organizer_shifts
+    register_action_labels({"shift.message": _l("Message sent to a shift")})
+    register_kind("shift_message", _l("Message about %(project)s (%(when)s): %(text)s"))
+    register_kind(
+        "shift_reminder", _l("Reminder: %(project)s tomorrow at %(when)s, %(place)s.")
+    )
+    register_reminders_cli(app)
