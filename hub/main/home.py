@@ -25,6 +25,7 @@ def next_actions(user: User) -> list[NextAction]:
     actions: list[NextAction] = []
     actions += _reviewer_actions(user)
     actions += _staff_actions(user)
+    actions += _coordinator_actions(user)
     actions += _tender_actions(user)
     if user.has_permission(Permission.PLACES_MANAGE):
         actions.append(
@@ -172,3 +173,37 @@ def _tender_actions(user: User) -> list[NextAction]:
         )
         actions.append(NextAction(_("Open tenders"), detail, url_for("tenders.index")))
     return actions
+
+
+def _coordinator_actions(user: User) -> list[NextAction]:
+    """A social worker's coordination requests waiting for an answer."""
+    if not user.has_permission(Permission.PROJECTS_COORDINATE):
+        return []
+    from sqlalchemy import func, select
+
+    from hub.extensions import db
+    from hub.models import Project
+    from hub.models.projects import LinkState
+
+    waiting = db.session.scalar(
+        select(func.count()).where(
+            Project.coordinator_id == user.id, Project.link_state == LinkState.REQUESTED
+        )
+    )
+    detail = (
+        ngettext(
+            "%(num)d project asks you to coordinate.",
+            "%(num)d projects ask you to coordinate.",
+            waiting,
+        )
+        if waiting
+        else _("Projects of your community that you coordinate.")
+    )
+    return [
+        NextAction(
+            _("Coordination"),
+            detail,
+            url_for("projects.coordination"),
+            primary=bool(waiting),
+        )
+    ]

@@ -114,6 +114,7 @@ def _remove_forms(
 def _context(
     shift: Shift, *, failed: tuple[int, forms.RemoveSignupForm] | None = None
 ) -> dict[str, Any]:
+    """What the roster list needs (the page and the htmx fragment alike)."""
     confirmed, waiting = people_on(shift)
     return {
         "shift": shift,
@@ -124,7 +125,14 @@ def _context(
     }
 
 
-def _page(shift: Shift, status: int = 200, **forms_given: Any) -> tuple[str, int]:
+def _page(
+    shift: Shift,
+    status: int = 200,
+    *,
+    failed: tuple[int, forms.RemoveSignupForm] | None = None,
+    message_form: forms.ShiftMessageForm | None = None,
+    cancel_form: forms.CancelShiftForm | None = None,
+) -> tuple[str, int]:
     """The whole roster page, with any form that failed to validate."""
     project = shift.project
     back_url = (
@@ -134,11 +142,11 @@ def _page(shift: Shift, status: int = 200, **forms_given: Any) -> tuple[str, int
     )
     html = render_template(
         "shifts/roster.html",
-        **_context(shift, failed=forms_given.get("failed")),
+        **_context(shift, failed=failed),
         back_url=back_url,
         cancellable=_cancellable(shift),
-        message_form=forms_given.get("message_form") or forms.ShiftMessageForm(),
-        cancel_form=forms_given.get("cancel_form") or forms.CancelShiftForm(),
+        message_form=message_form or forms.ShiftMessageForm(),
+        cancel_form=cancel_form or forms.CancelShiftForm(),
     )
     return html, status
 
@@ -166,7 +174,10 @@ def remove(shift_id: int, signup_id: int):
     if signup.shift_id != shift.id:
         abort(404)
     name = signup.user.name
-    if not _changeable(shift) or signup.state not in ACTIVE_STATES:
+    if not _changeable(shift):
+        flash(_("This shift is over or cancelled; nothing was changed."), "warning")
+        return see_other(_roster_url(shift))
+    if signup.state not in ACTIVE_STATES:  # removed meanwhile, or cancelled
         flash(_("%(name)s is no longer on this shift.", name=name), "warning")
         return see_other(_roster_url(shift))
     form = forms.RemoveSignupForm(prefix=f"remove-{signup.id}")
@@ -180,9 +191,10 @@ def remove(shift_id: int, signup_id: int):
     promoted = services.cancel_signup(signup, by=current_user, reason=form.reason.data)
     db.session.commit()
     message = _("%(name)s was removed and told why.", name=name)
-    if promoted:
-        names = "、".join(s.user.name for s in promoted)
-        message += " " + _("%(names)s moved up from the waitlist.", names=names)
+    if promoted:  # one place freed: at most one person moves up
+        message += " " + _(
+            "%(name)s moved up from the waitlist.", name=promoted[0].user.name
+        )
     flash(message, "success")
     if is_htmx():
         return render_template("shifts/_roster_response.html", **_context(shift))

@@ -24,6 +24,7 @@ from hub.models.base import utcnow
 from hub.models.projects import ProjectState
 from hub.models.shifts import ACTIVE_STATES, ShiftState, SignupState
 from hub.notifications.services import notify
+from hub.shifts import when
 
 MAX_REPEAT_WEEKS = 26
 
@@ -334,8 +335,6 @@ def cancel_shift(shift: Shift, *, by: User, reason: str) -> None:
 
 def when_for(user: User, starts_at: datetime, ends_at: datetime | None = None) -> str:
     """A shift's time (or only its start) in this person's language, Asia/Shanghai."""
-    from hub.shifts import when
-
     locale = user.locale
     if locale not in LANGUAGE_CODES:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -354,6 +353,8 @@ def message_shift(shift: Shift, *, by: User, text: str) -> int:
         .options(selectinload(Signup.user))
         .order_by(Signup.queued_at, Signup.id)
     ).all()
+    if not people:
+        return 0
     for signup in people:
         notify(
             signup.user,

@@ -245,3 +245,15 @@ def test_barred_organization_is_told_why_it_cannot_propose(client, login) -> Non
     login(owner)
     page = client.get(f"/tenders/{tender.id}").get_data(as_text=True)
     assert "不合格" in page
+
+
+def test_social_worker_home_shows_requests_waiting(client, login) -> None:
+    project = factories.project()
+    worker = factories.social_worker(community=project.community)
+    services.request_linkage(
+        project, worker, by=factories.owner_of(project.organization)
+    )
+    login(worker)
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/coordination"' in html
+    assert "1" in html.split('href="/coordination"')[1][:400]
