@@ -150,6 +150,15 @@ def mine():
     )
 
 
+def _grid_choices(project: Project) -> list[SelectChoice]:
+    grids = db.session.scalars(
+        select(Grid)
+        .where(Grid.community_id == project.community_id)
+        .order_by(Grid.name)
+    )
+    return [SelectChoice(0, "—")] + [SelectChoice(g.id, g.name) for g in grids]
+
+
 @bp.route("/projects/<int:project_id>/shifts/new", methods=["GET", "POST"])
 @requires(Permission.PROJECTS_MANAGE)
 def new(project_id: int):
@@ -158,14 +167,7 @@ def new(project_id: int):
     if not project_policy.can_manage_project(current_user, project):
         abort(403)
     form = forms.ShiftForm()
-    grids = db.session.scalars(
-        select(Grid)
-        .where(Grid.community_id == project.community_id)
-        .order_by(Grid.name)
-    )
-    form.grid_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(g.id, g.name) for g in grids
-    ]
+    form.grid_id.choices = _grid_choices(project)
     if form.validate_on_submit():
         grid = db.session.get(Grid, form.grid_id.data) if form.grid_id.data else None
         try:
@@ -195,3 +197,49 @@ def new(project_id: int):
             return see_other(url_for("projects.manage", project_id=project.id))
     status = 422 if request.method == "POST" else 200
     return render_template("shifts/new.html", form=form, project=project), status
+
+
+@bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
+@requires(Permission.PROJECTS_MANAGE)
+def edit(shift_id: int):
+    """Change a shift's time, place or places; never below those already confirmed."""
+    shift = db.get_or_404(Shift, shift_id)
+    if not project_policy.can_manage_project(current_user, shift.project):
+        abort(403)
+    if shift.state != ShiftState.SCHEDULED:
+        abort(404)
+    form = forms.ShiftForm(obj=shift) if request.method == "GET" else forms.ShiftForm()
+    del form.repeat_weeks
+    form.grid_id.choices = _grid_choices(shift.project)
+    if request.method == "GET":
+        form.grid_id.data = shift.grid_id or 0
+    if form.validate_on_submit():
+        grid = db.session.get(Grid, form.grid_id.data) if form.grid_id.data else None
+        try:
+            services.update_shift(
+                shift,
+                by=current_user,
+                starts_at=form.starts_at.data,
+                ends_at=form.ends_at.data,
+                place=form.place.data,
+                capacity=form.capacity.data,
+                grid=grid,
+                required_skills=form.required_skills.data,
+            )
+        except services.CapacityBelowConfirmed:
+            db.session.rollback()
+            form.capacity.errors.append(
+                _(
+                    "%(num)d people are already confirmed; places cannot be fewer.",
+                    num=db.session.get(Shift, shift_id).confirmed_count,
+                )
+            )
+        except services.BadShift:
+            db.session.rollback()
+            form.grid_id.errors.append(_("Choose a grid of the project's community."))
+        else:
+            db.session.commit()
+            flash(_("Shift changed."), "success")
+            return see_other(url_for("roster.show", shift_id=shift_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("shifts/edit.html", form=form, shift=shift), status

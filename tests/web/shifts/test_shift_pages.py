@@ -132,3 +132,33 @@ def test_other_staff_cannot_add_shifts(client, login) -> None:
     project = factories.recruiting_project()
     login(factories.org_staff())
     assert client.get(f"/projects/{project.id}/shifts/new").status_code == 403
+
+
+def test_edit_never_below_confirmed(client, login) -> None:
+    shift = factories.shift(capacity=3)
+    for _ in range(2):
+        services.sign_up(shift, user=factories.volunteer())
+    login(factories.owner_of(shift.project.organization))
+    page = client.get(f"/shifts/{shift.id}/edit").get_data(as_text=True)
+    assert 'value="3"' in page
+    data = {
+        "starts_at": "2027-02-06T09:00",
+        "ends_at": "2027-02-06T11:00",
+        "place": "新活动室",
+        "grid_id": "0",
+        "capacity": "1",
+    }
+    response = client.post(f"/shifts/{shift.id}/edit", data=data)
+    assert response.status_code == 422
+    assert 'id="capacity-error"' in response.get_data(as_text=True)
+    assert db.session.get(Shift, shift.id).capacity == 3
+    response = client.post(f"/shifts/{shift.id}/edit", data={**data, "capacity": "2"})
+    assert response.status_code == 303
+    changed = db.session.get(Shift, shift.id)
+    assert changed.capacity == 2 and changed.place == "新活动室"
+
+
+def test_only_the_projects_staff_edit_shifts(client, login) -> None:
+    shift = factories.shift()
+    login(factories.org_staff())
+    assert client.get(f"/shifts/{shift.id}/edit").status_code == 403
