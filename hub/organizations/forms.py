@@ -32,6 +32,7 @@ from hub.categories import (
 )
 from hub.models.organizations import DocumentKind, Stage
 from hub.permissions import ROLE_LABELS, Role
+from hub.web.fields import required_text
 
 DOCUMENT_KIND_LABELS = {
     DocumentKind.CHARTER: _l("Charter (章程)"),
@@ -169,24 +170,14 @@ class DocumentForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    comment = TextAreaField(
-        _l("Comment"),
-        validators=[
-            DataRequired(message=_l("Say what the applicant should change.")),
-            Length(max=2000, message=_l("At most %(max)d characters.")),
-        ],
-        render_kw={"rows": 4},
+    comment = required_text(
+        _l("Comment"), _l("Say what the applicant should change."), rows=4
     )
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[
-            DataRequired(message=_l("Give the reason; the applicant will read it.")),
-            Length(max=2000, message=_l("At most %(max)d characters.")),
-        ],
-        render_kw={"rows": 4},
+    reason = required_text(
+        _l("Reason"), _l("Give the reason; the applicant will read it."), rows=4
     )
 
 

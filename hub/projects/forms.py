@@ -18,7 +18,7 @@ from hub.categories import SERVICE_CATEGORY_LABELS, ServiceCategory
 from hub.models.evaluations import Conclusion
 from hub.models.projects import Funding
 from hub.projects.labels import CONCLUSION_LABELS, FUNDING_LABELS
-from hub.web.fields import MoneyField
+from hub.web.fields import MoneyField, required_text
 
 _LONG = Length(max=2000, message=_l("At most %(max)d characters."))
 
@@ -104,15 +104,8 @@ class LinkageForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[
-            DataRequired(
-                message=_l("Give the reason; everyone involved will read it.")
-            ),
-            _LONG,
-        ],
-        render_kw={"rows": 3},
+    reason = required_text(
+        _l("Reason"), _l("Give the reason; everyone involved will read it.")
     )
 
 

@@ -10,7 +10,6 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -27,7 +26,7 @@ from hub.categories import (
     Skill,
 )
 from hub.organizations.forms import CheckboxesField
-from hub.web.fields import LocalDateTimeField
+from hub.web.fields import LocalDateTimeField, required_text
 
 
 def _ends_after_start(form: FlaskForm, field: LocalDateTimeField) -> None:
@@ -119,32 +118,31 @@ _SHORT = Length(max=MAX_TEXT, message=_l("At most %(max)d characters."))
 class RemoveSignupForm(FlaskForm):
     """Organizers take someone off a shift; the person reads the reason."""
 
-    reason = TextAreaField(
+    reason = required_text(
         _l("Reason (they will read it)"),
-        validators=[DataRequired(message=_l("Say why you remove them.")), _SHORT],
-        render_kw={"rows": 2, "maxlength": MAX_TEXT},
+        _l("Say why you remove them."),
+        rows=2,
+        max_length=MAX_TEXT,
     )
 
 
 class ShiftMessageForm(FlaskForm):
     """A message to everyone confirmed or waiting on a shift."""
 
-    text = TextAreaField(
+    text = required_text(
         _l("Message"),
-        validators=[DataRequired(message=_l("Write the message.")), _SHORT],
+        _l("Write the message."),
+        max_length=MAX_TEXT,
         description=_l("Everyone signed up or waiting gets it in the app and by SMS."),
-        render_kw={"rows": 3, "maxlength": MAX_TEXT},
     )
 
 
 class CancelShiftForm(FlaskForm):
     """Cancel a whole shift; everyone on it reads the reason."""
 
-    reason = TextAreaField(
+    reason = required_text(
         _l("Reason (everyone signed up will read it)"),
-        validators=[
-            DataRequired(message=_l("Say why the shift is cancelled.")),
-            _SHORT,
-        ],
-        render_kw={"rows": 2, "maxlength": MAX_TEXT},
+        _l("Say why the shift is cancelled."),
+        rows=2,
+        max_length=MAX_TEXT,
     )

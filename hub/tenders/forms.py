@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 
 from hub.categories import SERVICE_CATEGORY_LABELS, ServiceCategory
-from hub.web.fields import LocalDateTimeField, MoneyField
+from hub.web.fields import LocalDateTimeField, MoneyField, required_text
 
 _TEXT = Length(max=4000, message=_l("At most %(max)d characters."))
 
@@ -160,13 +160,8 @@ class AwardForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[
-            DataRequired(message=_l("Give the reason; every proposer will read it.")),
-            Length(max=2000, message=_l("At most %(max)d characters.")),
-        ],
-        render_kw={"rows": 3},
+    reason = required_text(
+        _l("Reason"), _l("Give the reason; every proposer will read it.")
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, StringField
+from wtforms import DateTimeLocalField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from hub.money import BadAmount, fen_to_yuan_text, parse_yuan
 
@@ -57,3 +58,18 @@ class LocalDateTimeField(DateTimeLocalField):
         super().process_formdata(valuelist)
         if isinstance(self.data, datetime) and self.data.tzinfo is None:
             self.data = self.data.replace(tzinfo=SHANGHAI)
+
+
+def required_text(
+    label: Any, missing: Any, *, rows: int = 3, max_length: int = 2000, **kwargs: Any
+) -> TextAreaField:
+    """A required free-text field (a reason, comment or message) with its limit."""
+    return TextAreaField(
+        label,
+        validators=[
+            DataRequired(message=missing),
+            Length(max=max_length, message=_l("At most %(max)d characters.")),
+        ],
+        render_kw={"rows": rows, "maxlength": max_length},
+        **kwargs,
+    )
