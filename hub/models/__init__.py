@@ -3,7 +3,7 @@
 from hub.models.accounts import Consent, RoleGrant, User
 from hub.models.audit import AuditEntry
 from hub.models.base import TimestampMixin, utcnow
-from hub.models.evaluations import EvaluationMeeting
+from hub.models.evaluations import EvaluationMeeting, EvaluationWindow, Rating
 from hub.models.notifications import Notification, OutboxMessage
 from hub.models.organizations import (
     Document,
@@ -12,6 +12,7 @@ from hub.models.organizations import (
     StaffInvitation,
 )
 from hub.models.places import Community, Grid, Street
+from hub.models.profiles import VolunteerProfile
 from hub.models.projects import Project, Proposal, Tender
 from hub.models.shifts import Shift, Signup
 
@@ -21,12 +22,14 @@ __all__ = [
     "Consent",
     "Document",
     "EvaluationMeeting",
+    "EvaluationWindow",
     "FilingSequence",
     "Grid",
     "Notification",
     "Organization",
     "Project",
     "Proposal",
+    "Rating",
     "OutboxMessage",
     "RoleGrant",
     "Shift",
@@ -36,5 +39,6 @@ __all__ = [
     "Tender",
     "TimestampMixin",
     "User",
+    "VolunteerProfile",
     "utcnow",
 ]

@@ -195,6 +195,9 @@ class Project(TimestampMixin, db.Model):
     tender: Mapped[Tender | None] = relationship()
     coordinator = relationship("User", foreign_keys=[coordinator_id])
     meeting = relationship("EvaluationMeeting", back_populates="project", uselist=False)
+    evaluation_window = relationship(
+        "EvaluationWindow", back_populates="project", uselist=False
+    )
 
     AUDIT_TYPE = "project"
 
