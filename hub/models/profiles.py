@@ -36,9 +36,7 @@ class VolunteerProfile(TimestampMixin, db.Model):
     home_community_id: Mapped[int | None] = mapped_column(
         ForeignKey("communities.id"), index=True
     )
-    home_grid_id: Mapped[int | None] = mapped_column(
-        ForeignKey("grids.id"), index=True
-    )
+    home_grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
     #: Hours a month this person is willing to give; None means no limit set.
     monthly_hour_limit: Mapped[int | None] = mapped_column(Integer)
     birth_date: Mapped[date | None] = mapped_column(Date)
