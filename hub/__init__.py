@@ -73,5 +73,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.shifts import init_shifts
 
     init_shifts(app)
+    from hub.evaluations import init_evaluations
+
+    init_evaluations(app)
     register_cli(app)
     return app

@@ -63,9 +63,6 @@ class EvaluationWindow(TimestampMixin, db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), unique=True)
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: Eligible voters counted when the window closed (the response-rate base);
-    #: None while open, when it is counted live.
-    eligible_count: Mapped[int | None] = mapped_column(Integer)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     project = relationship("Project", back_populates="evaluation_window")
@@ -100,6 +97,8 @@ class Rating(TimestampMixin, db.Model):
     quality: Mapped[int] = mapped_column(Integer)
     responsiveness: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(String(500), default="")
+    #: When it was given or last changed.
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     hidden_reason: Mapped[str | None] = mapped_column(Text)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from hub import audit
+from hub.evaluations.results import evaluated_projects, scorecard
 from hub.extensions import db
 from hub.models import Community, Document, Organization, StaffInvitation, Street
 from hub.organizations import forms, policy, services, staff
@@ -84,7 +85,12 @@ def profile(org_id: int):
     org = db.get_or_404(Organization, org_id)
     if not org.is_public:
         abort(404)
-    return render_template("organizations/profile.html", org=org)
+    return render_template(
+        "organizations/profile.html",
+        org=org,
+        card=scorecard(org.id),
+        lines=evaluated_projects(org.id),
+    )
 
 
 @bp.route("/my/organizations")
