@@ -73,8 +73,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.shifts import init_shifts
 
     init_shifts(app)
+    from hub.matching import init_matching
+    from hub.profiles import init_profiles
+
+    init_matching(app)
+    init_profiles(app)
+    from hub.needs import init_needs
+
+    init_needs(app)
     from hub.evaluations import init_evaluations
 
     init_evaluations(app)
+    from hub.hours import init_hours
+
+    init_hours(app)
+    from hub.opendata import init_opendata
+
+    init_opendata(app)
+    from hub.reports import init_reports
+
+    init_reports(app)
     register_cli(app)
     return app

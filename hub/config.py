@@ -90,6 +90,26 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "Asia/Shanghai",
         "time zone for dates shown to people",
     ),
+    (
+        "HUB_OCDS_OCID_PREFIX",
+        "OCDS_OCID_PREFIX",
+        "ocds-shanzhi",
+        "prefix of the open-contracting ids published at "
+        "`/open-data/ocds/release-package.json` (register one with the Open "
+        "Contracting Partnership for production)",
+    ),
+    (
+        "HUB_OCDS_PUBLISHER",
+        "OCDS_PUBLISHER",
+        "善治 Hub",
+        "publisher named in the OCDS release package",
+    ),
+    (
+        "HUB_MATCHING_WEEKLY_INVITATIONS",
+        "MATCHING_WEEKLY_INVITATIONS",
+        3,
+        "how many shift invitations one person may receive in any 7 days",
+    ),
 ]
 
 

@@ -144,7 +144,15 @@ class HubClient(FlaskClient):
     _csrf: str | None = None
 
     def _fresh(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        def run():  # noqa: ANN202
+            response = super(HubClient, self).open(*args, **kwargs)
+            # A streamed body (exports, open data) is read here, in the request's
+            # own context, as a browser would read it before the next request.
+            if response.is_streamed:
+                response.make_sequence()
+            return response
+
+        response = contextvars.Context().run(run)
         if flask.has_app_context():
             db.session.expire_all()
         return response

@@ -276,3 +276,105 @@ def shift(
         capacity=capacity,
         **kwargs,
     )[0]
+
+
+# Service needs -------------------------------------------------------------------
+
+
+def need(resident: User | None = None, grid: Grid | None = None, **kwargs):  # noqa: ANN003, ANN201
+    """An open need a resident raised in a grid, through the service."""
+    from hub.needs import services
+
+    return services.post_need(
+        resident or UserFactory(),
+        grid=grid or GridFactory(),
+        category=kwargs.pop("category", "elderly"),
+        description=kwargs.pop("description", "楼下独居老人需要每周有人探访。"),
+        **kwargs,
+    )
+
+
+def assigned_need(org: Organization | None = None, **kwargs):  # noqa: ANN003, ANN201
+    """A need of a community the organization serves, triaged to it.
+
+    Returns (need, social worker of the community).
+    """
+    from hub.needs import services
+
+    org = org or approved_organization()
+    community = org.communities[0]
+    n = need(grid=GridFactory(community=community), **kwargs)
+    worker = social_worker(community=community)
+    services.assign_need(n, by=worker, organization=org)
+    return n, worker
+
+
+# Matching ------------------------------------------------------------------------
+
+
+def volunteer_profile(user: User | None = None, **kwargs):  # noqa: ANN003, ANN201
+    """An onboarded volunteer profile, saved through the profile service.
+
+    ``grid=`` implies its community; ``slots=[(day, part), …]`` sets availability.
+    """
+    from hub.models.profiles import slot_bit
+    from hub.profiles import services
+
+    user = user or volunteer()
+    grid = kwargs.pop("grid", None)
+    community = kwargs.pop("community", None) or (grid.community if grid else None)
+    slots = kwargs.pop("slots", ())
+    availability = kwargs.pop("availability", 0)
+    for day, part in slots:
+        availability |= slot_bit(day, part)
+    return services.save_profile(
+        user,
+        services.ProfileInput(
+            home_community=community,
+            home_grid=grid,
+            availability=availability,
+            **kwargs,
+        ),
+    )
+
+
+# Check-in and hours --------------------------------------------------------------
+
+
+def staffed_shift(people: int = 1, **kwargs) -> tuple[Shift, list[User]]:  # noqa: ANN003
+    """A shift with ``people`` volunteers confirmed on it (signed up a day before
+    its start, so ``hours_from_now`` may be in the past: time is injected)."""
+    from datetime import timedelta
+
+    from hub.shifts import services
+
+    kwargs.setdefault("capacity", max(3, people))
+    s = shift(**kwargs)
+    volunteers = [volunteer() for _ in range(people)]
+    for person in volunteers:
+        services.sign_up(s, user=person, now=s.starts_at - timedelta(days=1))
+    return s, volunteers
+
+
+def confirmed_hours(user: User | None = None, *, minutes_in: int = 120, **kwargs):  # noqa: ANN003, ANN201
+    """A shift's hours confirmed for one person: (record, shift, person, organizer).
+
+    The person checks in at the start and out ``minutes_in`` later; the organizer
+    confirms after the end.
+    """
+    from datetime import timedelta
+
+    from hub.hours import attendance, records
+    from hub.shifts import services
+
+    kwargs.setdefault("hours_from_now", -72)
+    s = shift(**kwargs)
+    user = user or volunteer()
+    services.sign_up(s, user=user, now=s.starts_at - timedelta(days=1))
+    attendance.check_in(s, user=user, now=s.starts_at)
+    attendance.check_out(s, user=user, now=s.starts_at + timedelta(minutes=minutes_in))
+    organizer = owner_of(s.project.organization)
+    (record,) = records.confirm_hours(
+        s, by=organizer, now=s.ends_at + timedelta(minutes=5)
+    )
+    return record, s, user, organizer

@@ -107,7 +107,8 @@ def register():
                 _("Welcome, %(name)s! Your account is ready.", name=user.name),
                 "success",
             )
-            return see_other(url_for("main.home"))
+            # A new account has no volunteer profile yet: onboarding comes next.
+            return see_other(url_for("profiles.edit"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
 

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import and_, case, func, or_, select, union
 
 from hub.extensions import db
+from hub.hours.ledger import minutes_by_organization
 from hub.models import Project, RoleGrant, Shift, Signup, VolunteerProfile
 from hub.models.evaluations import (
     CRITERIA,
@@ -175,8 +176,8 @@ class Scorecard:
     criteria: list[Criterion]
     conclusions: dict[str, int]
     volunteers: int
-    #: Confirmed service minutes delivered on its projects (None: not counted yet).
-    minutes: int | None = None
+    #: Confirmed, counting service minutes the organization recorded.
+    minutes: int = 0
 
     @property
     def score(self) -> Decimal | None:
@@ -229,8 +230,10 @@ def scorecard(organization_id: int, *, now: object = None) -> Scorecard:
             )
         )
     )
+    minutes = minutes_by_organization([organization_id], now=now)
     return Scorecard(
         projects=projects or 0,
+        minutes=minutes.get(organization_id, 0),
         evaluated=sum(conclusions.values()),
         responses=responses,
         criteria=[Criterion(n, WEIGHTS[n], counts[n]) for n in CRITERIA],

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from hub.evaluations import forms, policy, residents, results, services
-from hub.extensions import db
+from hub.extensions import db, limiter
 from hub.models import Project, VolunteerProfile
 from hub.models.base import utcnow
 from hub.models.evaluations import Rating
@@ -29,6 +29,8 @@ from hub.web.htmx import is_htmx, see_other
 bp = Blueprint("evaluations", __name__)
 
 RESIDENTS_PER_PAGE = 50
+#: Ratings (given or changed) one person may send: plenty for real use.
+RATING_LIMIT = "30 per hour"
 
 
 def _visible(project_id: int) -> Project:
@@ -76,8 +78,13 @@ def project(project_id: int):
     return _project_page(project)
 
 
+def _rater_key() -> str:
+    return f"rate:{current_user.get_id() if current_user.is_authenticated else ''}"
+
+
 @bp.route("/projects/<int:project_id>/evaluation", methods=["POST"])
 @requires(Permission.ACCOUNT_USE)
+@limiter.limit(RATING_LIMIT, key_func=_rater_key)
 def rate(project_id: int):
     """Give or change one's rating while the window is open."""
     project = _visible(project_id)

@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from hub.models import User
+from hub.models import Invitation, Shift, User
 from hub.permissions import Permission
 
 
@@ -207,3 +207,42 @@ def _coordinator_actions(user: User) -> list[NextAction]:
             primary=bool(waiting),
         )
     ]
+
+
+# "For you": shifts ranked for this volunteer, and invitations waiting ----------------
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A recommended shift with its reasons in the reader's language."""
+
+    shift: Shift
+    reasons: list[str]
+
+    @property
+    def waitlist(self) -> bool:
+        return self.shift.is_full
+
+
+@dataclass(frozen=True)
+class ForYou:
+    onboarded: bool
+    picks: list[Pick]
+    invitations: list[Invitation]
+
+
+def for_you(user: User) -> ForYou | None:
+    """The volunteer home's "For you" (a bounded number of queries); None otherwise."""
+    if not user.has_permission(Permission.SHIFTS_SIGNUP):
+        return None
+    from hub.matching import labels, queries, services
+    from hub.models.base import utcnow
+
+    now = utcnow()
+    invitations = queries.pending_invitations(user.id, now)
+    person = services.person_for(user, now)
+    if person is None:
+        return ForYou(False, [], invitations)
+    recommended = services.recommend_for(person, now=now)
+    picks = [Pick(r.shift, labels.reason_texts(r.match)) for r in recommended]
+    return ForYou(True, picks, invitations)

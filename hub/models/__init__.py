@@ -4,6 +4,9 @@ from hub.models.accounts import Consent, RoleGrant, User
 from hub.models.audit import AuditEntry
 from hub.models.base import TimestampMixin, utcnow
 from hub.models.evaluations import EvaluationMeeting, EvaluationWindow, Rating
+from hub.models.hours import Attendance, Certificate, HourDispute, HourRecord
+from hub.models.matching import Invitation
+from hub.models.needs import ServiceNeed
 from hub.models.notifications import Notification, OutboxMessage
 from hub.models.organizations import (
     Document,
@@ -17,7 +20,9 @@ from hub.models.projects import Project, Proposal, Tender
 from hub.models.shifts import Shift, Signup
 
 __all__ = [
+    "Attendance",
     "AuditEntry",
+    "Certificate",
     "Community",
     "Consent",
     "Document",
@@ -25,6 +30,9 @@ __all__ = [
     "EvaluationWindow",
     "FilingSequence",
     "Grid",
+    "HourDispute",
+    "HourRecord",
+    "Invitation",
     "Notification",
     "Organization",
     "Project",
@@ -32,6 +40,7 @@ __all__ = [
     "Rating",
     "OutboxMessage",
     "RoleGrant",
+    "ServiceNeed",
     "Shift",
     "Signup",
     "StaffInvitation",

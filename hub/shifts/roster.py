@@ -67,15 +67,19 @@ def organizer_shifts(project: Project) -> list[tuple[Shift, int]]:
     return [(shift, count) for shift, count in rows]
 
 
+#: On the shift (confirmed, or marked at check-in) or waiting.
+_LISTED = (*ACTIVE_STATES, SignupState.ATTENDED, SignupState.NO_SHOW)
+
+
 def people_on(shift: Shift) -> tuple[list[Signup], list[Signup]]:
-    """Confirmed and waitlisted sign-ups with their people, each in queue order."""
+    """Confirmed (attended, no-show) and waitlisted sign-ups, each in queue order."""
     signups = db.session.scalars(
         select(Signup)
-        .where(Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES))
+        .where(Signup.shift_id == shift.id, Signup.state.in_(_LISTED))
         .options(selectinload(Signup.user))
         .order_by(Signup.queued_at, Signup.id)
     ).all()
-    confirmed = [s for s in signups if s.state == SignupState.CONFIRMED]
+    confirmed = [s for s in signups if s.state != SignupState.WAITLISTED]
     waiting = [s for s in signups if s.state == SignupState.WAITLISTED]
     return confirmed, waiting
 

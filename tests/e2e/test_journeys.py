@@ -53,10 +53,10 @@ def test_register_login_english_larger_text_logout(page: Page, check: Check) -> 
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("input[name=consent]").check()
     go(page, check, page.locator(SUBMIT).click)
-    expect(page).to_have_url(re.compile(r"/$"))
+    # A new account goes on to onboarding (skills, free times, home grid).
+    expect(page).to_have_url(re.compile(r"/me/profile$"))
     assert_chinese(page)
     expect(page.locator(".flash-success")).to_contain_text("张伟")
-    expect(page.locator("h1")).to_contain_text("张伟")
 
     go(page, check, page.locator("nav.bottomnav a[href='/account']").click)
     go(page, check, page.locator("form[action='/logout'] button").click)
@@ -122,9 +122,9 @@ def test_register_form_works_without_javascript(
     page.locator("input[name=mobile]").fill("13912345679")
     page.locator("input[name=password]").fill(PASSWORD)
     go(page, check, page.locator(SUBMIT).click)
-    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page).to_have_url(re.compile(r"/me/profile$"))
     assert_chinese(page)
-    expect(page.locator("h1")).to_contain_text("李娜")
+    expect(page.locator(".flash-success")).to_contain_text("李娜")
     expect(page.locator("nav.bottomnav")).to_be_visible()
 
 

@@ -269,6 +269,7 @@ def test_scorecard_equals_an_independent_count() -> None:
     assert card.projects == 3
     assert card.conclusions["good"] == 1 and card.evaluated == 1
     assert card.volunteers == 4
+    assert card.minutes == 0  # no hours confirmed in this test
     for i, criterion in enumerate(card.criteria):
         mean = Decimal(sum(p[i] for p in published)) / 3
         assert criterion.average == mean.quantize(Decimal("0.01"))
@@ -311,3 +312,12 @@ def test_open_for_lists_what_the_person_may_rate() -> None:
     assert not items[0].rated
     _rate(project, served)
     assert services.open_for(served)[0].rated
+
+
+def test_scorecard_counts_hours_the_organization_recorded() -> None:
+    record, shift, _person, _organizer = factories.confirmed_hours(minutes_in=90)
+    org_id = shift.project.organization_id
+    card = results.scorecard(org_id)
+    assert card.minutes == record.minutes == 90
+    assert card.volunteers == 1
+    assert results.scorecard(factories.approved_organization().id).minutes == 0

@@ -253,3 +253,12 @@ def test_scorecard_on_the_public_organization_profile(client, evaluation) -> Non
     assert 'id="scorecard-title"' in html
     assert "4.00" in html  # 0.4×5 + 0.4×3 + 0.2×4
     assert project.title in html
+
+
+def test_rating_is_rate_limited_with_a_429_page(client, login, evaluation) -> None:
+    project, _window, served = evaluation
+    login(served)
+    url = f"/projects/{project.id}/evaluation"
+    statuses = [client.post(url, data=RATING).status_code for _ in range(31)]
+    assert statuses[:30] == [303] * 30
+    assert statuses[30] == 429

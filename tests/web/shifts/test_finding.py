@@ -308,12 +308,14 @@ def test_nav_never_has_more_than_five_items(client, login, make_user) -> None:
 
 
 def test_home_offers_volunteers_finding_work_first(client, login) -> None:
-    login(factories.volunteer())
-    html = _page(client, "/")
-    first = re.search(
-        r'<li class="card([^"]*)">\s*<a class="card-link" href="([^"]+)"', html
-    )
-    assert first.group(2) == "/find" and "card-primary" in first.group(1)
+    person = factories.volunteer()
+    login(person)
+    first = r'<li class="card([^"]*)">\s*<a class="card-link" href="([^"]+)"'
+    # Before onboarding, the first step is the profile matching works from.
+    assert re.search(first, _page(client, "/")).group(2) == "/me/profile"
+    factories.volunteer_profile(person)
+    found = re.search(first, _page(client, "/"))
+    assert found.group(2) == "/find" and "card-primary" in found.group(1)
 
 
 def test_my_shifts_empty_state_links_to_find(client, login) -> None:

@@ -1,0 +1,366 @@
+"""The organizer's check-in screen (rotating QR code, live list, by-hand marks) and
+the volunteer's side: open the QR link, or type the six digits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from hub.errors import DomainError
+from hub.extensions import db, limiter
+from hub.hours import attendance, forms, ledger, records, tokens
+from hub.hours.messages import outcome_message, refusal_message
+from hub.models import Attendance, HourRecord, Shift, Signup
+from hub.models.base import utcnow
+from hub.models.hours import Method, RecordState
+from hub.models.shifts import SignupState
+from hub.permissions import Permission
+from hub.shifts.policy import can_organize_shift
+from hub.shifts.poster import qr_svg
+from hub.web.access import public, requires
+from hub.web.htmx import is_htmx, see_other
+
+bp = Blueprint("checkin", __name__)
+
+#: How long after first opening a fresh link this browser may still use it (the
+#: time it takes to log in); kept in the signed session, so a photo gains nothing.
+SEEN_GRACE = timedelta(minutes=10)
+#: Sign-up states shown on the attendance list.
+LISTED = (SignupState.CONFIRMED, SignupState.ATTENDED, SignupState.NO_SHOW)
+
+
+def _load(shift_id: int) -> Shift:
+    """The shift, 404 if missing, 403 unless the viewer organizes it."""
+    shift = db.get_or_404(Shift, shift_id)
+    if not can_organize_shift(current_user, shift):
+        abort(403)
+    return shift
+
+
+def _mode() -> str:
+    return "out" if request.args.get("mode") == "out" else "in"
+
+
+def attendance_rows(shift: Shift) -> list[dict[str, Any]]:
+    """Everyone on the shift with their cycles, minutes so far and record state."""
+    signups = db.session.scalars(
+        select(Signup)
+        .where(Signup.shift_id == shift.id, Signup.state.in_(LISTED))
+        .options(selectinload(Signup.user))
+        .order_by(Signup.queued_at, Signup.id)
+    ).all()
+    spans: dict[int, list[Attendance]] = {}
+    for span in db.session.scalars(
+        select(Attendance)
+        .where(Attendance.shift_id == shift.id)
+        .order_by(Attendance.checked_in_at, Attendance.id)
+    ):
+        spans.setdefault(span.user_id, []).append(span)
+    states = dict(
+        db.session.execute(
+            select(HourRecord.user_id, HourRecord.state).where(
+                HourRecord.shift_id == shift.id
+            )
+        ).all()
+    )
+    return [
+        {
+            "signup": s,
+            "spans": spans.get(s.user_id, []),
+            "present": any(x.is_open for x in spans.get(s.user_id, [])),
+            "offline": any(
+                Method.OFFLINE in (x.in_method, x.out_method)
+                for x in spans.get(s.user_id, [])
+            ),
+            "minutes": ledger.shift_minutes(spans.get(s.user_id, []), shift),
+            "confirmed": states.get(s.user_id) == RecordState.CONFIRMED,
+        }
+        for s in signups
+    ]
+
+
+def _qr_context(shift: Shift, mode: str, now: datetime) -> dict[str, Any]:
+    showing = attendance.is_open_for_checkin(shift, now)
+    if mode == "in" and now > attendance.checkin_window(shift)[1]:
+        showing = False
+    context: dict[str, Any] = {"shift": shift, "mode": mode, "showing": showing}
+    if showing:
+        url = url_for(
+            "checkin.scan",
+            token=tokens.make_link_token(shift.id, mode, now),
+            _external=True,
+        )
+        code = tokens.numeric_code(shift.id, mode, tokens.slot_of(now))
+        context.update(
+            qr=qr_svg(url, _("Check-in QR code")),
+            code=f"{code[:3]} {code[3:]}",
+            seconds_left=tokens.seconds_left(now),
+        )
+    context["opens_at"] = attendance.checkin_window(shift)[0]
+    return context
+
+
+def _screen(shift: Shift, status: int = 200, **forms_: Any) -> tuple[str, int]:
+    now = utcnow()
+    html = render_template(
+        "hours/checkin.html",
+        **_qr_context(shift, _mode(), now),
+        rows=attendance_rows(shift),
+        walk_in_form=forms_.get("walk_in_form") or forms.WalkInForm(),
+        ended=now >= shift.ends_at,
+    )
+    return html, status
+
+
+@bp.route("/shifts/<int:shift_id>/checkin")
+@requires(Permission.ACCOUNT_USE)
+def screen(shift_id: int):
+    """The check-in screen; for htmx only the QR code, redrawn as it rotates."""
+    shift = _load(shift_id)
+    if is_htmx():
+        return render_template(
+            "hours/_qr.html", **_qr_context(shift, _mode(), utcnow())
+        )
+    return _screen(shift)
+
+
+@bp.route("/shifts/<int:shift_id>/attendance")
+@requires(Permission.ACCOUNT_USE)
+def attendance_list(shift_id: int):
+    """Who is checked in; htmx polls this every 5 seconds for the list alone."""
+    shift = _load(shift_id)
+    if is_htmx():
+        return render_template(
+            "hours/_attendance.html", shift=shift, rows=attendance_rows(shift)
+        )
+    return _screen(shift)
+
+
+def _back(shift: Shift) -> Any:
+    return see_other(url_for("checkin.screen", shift_id=shift.id))
+
+
+@bp.route("/shifts/<int:shift_id>/attendance/walk-in", methods=["POST"])
+@requires(Permission.ACCOUNT_USE)
+def walk_in(shift_id: int):
+    """Add someone registered who turned up without signing up, checked in."""
+    shift = _load(shift_id)
+    form = forms.WalkInForm()
+    if not form.validate_on_submit():
+        return _screen(shift, 422, walk_in_form=form)
+    try:
+        outcome = attendance.add_walk_in(
+            shift, by=current_user, mobile=form.mobile.data
+        )
+    except attendance.UnknownMobile:
+        db.session.rollback()
+        form.mobile.errors.append(_("Nobody has an account with this number."))
+        return _screen(shift, 422, walk_in_form=form)
+    except DomainError as e:
+        db.session.rollback()
+        flash(refusal_message(e, shift), "warning")
+        return _back(shift)
+    db.session.commit()
+    flash(_("%(name)s is checked in.", name=outcome.attendance.user.name), "success")
+    return _back(shift)
+
+
+@bp.route("/shifts/<int:shift_id>/attendance/<int:signup_id>", methods=["POST"])
+@requires(Permission.ACCOUNT_USE)
+def mark(shift_id: int, signup_id: int):
+    """Mark one person attended (the whole shift) or a no-show, by hand."""
+    shift = _load(shift_id)
+    signup = db.get_or_404(Signup, signup_id)
+    if signup.shift_id != shift.id:
+        abort(404)
+    state = request.form.get("state")
+    if state not in ("attended", "no_show"):
+        abort(400)
+    try:
+        if state == "attended":
+            attendance.mark_attended(signup, by=current_user)
+        else:
+            attendance.mark_no_show(signup, by=current_user)
+    except attendance.HasAttendance:
+        db.session.rollback()
+        flash(_("%(name)s checked in, so cannot be a no-show.", name=signup.user.name))
+        return _back(shift)
+    except DomainError as e:
+        db.session.rollback()
+        flash(refusal_message(e, shift), "warning")
+        return _back(shift)
+    db.session.commit()
+    flash(_("Saved for %(name)s.", name=signup.user.name), "success")
+    return _back(shift)
+
+
+@bp.route("/shifts/<int:shift_id>/attendance/end", methods=["POST"])
+@requires(Permission.ACCOUNT_USE)
+def end_all(shift_id: int):
+    """Check out everyone still checked in."""
+    shift = _load(shift_id)
+    try:
+        count = attendance.end_shift_for_all(shift, by=current_user)
+    except DomainError as e:
+        db.session.rollback()
+        flash(refusal_message(e, shift), "warning")
+        return _back(shift)
+    db.session.commit()
+    flash(
+        ngettext("%(num)d person checked out.", "%(num)d people checked out.", count),
+        "success",
+    )
+    return _back(shift)
+
+
+@bp.route("/shifts/<int:shift_id>/hours/confirm", methods=["POST"])
+@requires(Permission.ACCOUNT_USE)
+def confirm(shift_id: int):
+    """Confirm the hours of everyone who attended, or of one person; final."""
+    shift = _load(shift_id)
+    signup = None
+    if request.form.get("signup_id"):
+        signup = db.get_or_404(Signup, request.form.get("signup_id", type=int))
+        if signup.shift_id != shift.id:
+            abort(404)
+    try:
+        done = records.confirm_hours(shift, by=current_user, signup=signup)
+    except records.NotStarted:
+        db.session.rollback()
+        flash(_("Hours can be confirmed once the shift has started."), "warning")
+        return _back(shift)
+    except DomainError as e:
+        db.session.rollback()
+        flash(refusal_message(e, shift), "warning")
+        return _back(shift)
+    db.session.commit()
+    flash(
+        ngettext(
+            "Hours confirmed for %(num)d person; they have been told.",
+            "Hours confirmed for %(num)d people; they have been told.",
+            len(done),
+        ),
+        "success",
+    )
+    return _back(shift)
+
+
+# The volunteer ---------------------------------------------------------------------
+
+
+def _seen_at(token: str, now: datetime) -> datetime:
+    """When this browser first opened this link (kept in its signed session)."""
+    seen = session.get("checkin_seen")
+    if isinstance(seen, dict) and seen.get("token") == token:
+        at = datetime.fromtimestamp(float(seen.get("at", 0)), now.tzinfo)
+        if now - SEEN_GRACE <= at <= now:
+            return at
+    return now
+
+
+def _remember_seen(token: str, now: datetime) -> None:
+    seen = session.get("checkin_seen")
+    if not (isinstance(seen, dict) and seen.get("token") == token):
+        session["checkin_seen"] = {"token": token, "at": now.timestamp()}
+
+
+def _result(shift: Shift | None, message: str, ok: bool, status: int) -> Any:
+    if is_htmx():
+        html = render_template(
+            "hours/_scan_result.html", shift=shift, message=message, ok=ok
+        )
+        return html, status
+    flash(message, "success" if ok else "warning")
+    if shift is None:
+        return see_other(url_for("shifts.mine"))
+    return see_other(url_for("checkin.attend", shift_id=shift.id))
+
+
+@bp.route("/c/<token>", methods=["GET", "POST"])
+@public
+def scan(token: str):
+    """The QR link: log in if needed (the link's freshness kept), then check in/out."""
+    now = utcnow()
+    try:
+        parsed = tokens.read_link_token(token)
+    except tokens.BadToken as e:
+        return render_template("hours/scan.html", error=refusal_message(e)), 400
+    shift = db.session.get(Shift, parsed.shift_id)
+    if shift is None:
+        abort(404)
+    seen = _seen_at(token, now)
+    try:
+        tokens.check_fresh(parsed, seen)
+    except tokens.StaleToken as e:
+        return render_template(
+            "hours/scan.html", shift=shift, error=refusal_message(e)
+        ), 410
+    _remember_seen(token, seen)
+    if not current_user.is_authenticated:
+        return redirect(
+            url_for("auth.login", next=url_for("checkin.scan", token=token))
+        )
+    if request.method == "GET":
+        return render_template(
+            "hours/scan.html", shift=shift, mode=parsed.mode, token=token
+        )
+    try:
+        # Fresh when this browser first opened it; the time recorded is now.
+        outcome = attendance.use_token(
+            parsed, user=current_user, now=now, fresh_at=seen
+        )
+    except DomainError as e:
+        db.session.rollback()
+        return _result(shift, refusal_message(e, shift), False, 409)
+    db.session.commit()
+    return _result(shift, outcome_message(outcome), True, 200)
+
+
+@bp.route("/shifts/<int:shift_id>/attend", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT_USE)
+@limiter.limit(
+    "10 per minute;40 per hour",
+    methods=["POST"],
+    key_func=lambda: f"checkin-code:{current_user.id}",
+)
+def attend(shift_id: int):
+    """My check-in on a shift: where I stand, and the six digits to type."""
+    shift = db.get_or_404(Shift, shift_id)
+    form = forms.CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            token = tokens.read_numeric_code(shift.id, form.code.data, now)
+            outcome = attendance.use_token(token, user=current_user, now=now)
+        except DomainError as e:
+            db.session.rollback()
+            form.code.errors.append(refusal_message(e, shift))
+            status = 422
+        else:
+            db.session.commit()
+            flash(outcome_message(outcome), "success")
+            return see_other(url_for("checkin.attend", shift_id=shift.id))
+    elif request.method == "POST":
+        status = 422
+    spans = ledger.spans_of(shift.id, current_user.id)
+    return render_template(
+        "hours/attend.html", shift=shift, form=form, spans=spans
+    ), status

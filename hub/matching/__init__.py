@@ -1,0 +1,56 @@
+"""Explainable matching of volunteers and shifts, in both directions.
+
+``scoring`` is pure (no Flask, no database); ``queries`` picks a bounded candidate
+set in SQL; ``services`` joins them and handles invitations.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+#: Invitation states in words (the pages and the audit log).
+INVITATION_STATE_LABELS = {
+    "pending": _l("Waiting for an answer"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired"),
+}
+
+
+def invitation_state_label(value: str) -> str:
+    """An invitation's state in the reader's language."""
+    label = INVITATION_STATE_LABELS.get(value)
+    return str(label) if label is not None else value
+
+
+def init_matching(app: Flask) -> None:
+    """Register the candidates and invitation pages, their words and policies."""
+    from hub.audit_log.labels import register_action_labels, register_state_labels
+    from hub.main.home import for_you
+    from hub.matching import policy
+    from hub.matching.labels import mask_name
+    from hub.matching.routes import bp
+    from hub.notifications.messages import register_kind
+    from hub.web.templating import POLICIES
+
+    app.register_blueprint(bp)
+    POLICIES.update(policy.POLICIES)
+    app.jinja_env.globals["invitation_state_label"] = invitation_state_label
+    app.jinja_env.globals["for_you"] = for_you
+    app.jinja_env.filters["mask_name"] = mask_name
+    register_state_labels(
+        {"pending": INVITATION_STATE_LABELS["pending"], "expired": _l("Expired")}
+    )
+    register_action_labels(
+        {
+            "invitation.create": _l("Invited to a shift"),
+            "invitation.accepted": _l("Shift invitation accepted"),
+            "invitation.declined": _l("Shift invitation declined"),
+            "invitation.expired": _l("Shift invitation expired"),
+        }
+    )
+    register_kind(
+        "shift_invitation",
+        _l("You are invited to %(project)s, %(when)s. Please accept or decline."),
+    )

@@ -1,0 +1,233 @@
+"""Check-in spans, the service-hours ledger, disputes and issued certificates.
+
+A confirmed hour record is final: the ORM refuses to flush a change to one (and the
+database refuses raw SQL, see migration 0010); corrections are new adjustment rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.sql import Delete, Update
+
+from hub.errors import DomainError
+from hub.extensions import db
+from hub.models.base import TimestampMixin, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import ORMExecuteState, UOWTransaction
+
+    from hub.models.accounts import User
+    from hub.models.organizations import Organization
+    from hub.models.projects import Project
+    from hub.models.shifts import Shift
+
+
+class ConfirmedRecordIsFinal(DomainError):
+    """A confirmed hour record is never changed or deleted; add an adjustment."""
+
+
+class Method(StrEnum):
+    """How a check-in or check-out was recorded."""
+
+    QR = "qr"
+    CODE = "code"
+    OFFLINE = "offline"
+    MANUAL = "manual"
+    END_ALL = "end_all"
+
+
+class RecordKind(StrEnum):
+    SHIFT = "shift"  # from check-in and check-out on a shift
+    BACKFILL = "backfill"  # 补录: entered after the fact, a second person approves
+    ADJUSTMENT = "adjustment"  # a correction of a confirmed record, ± minutes
+
+
+class RecordState(StrEnum):
+    PENDING = "pending"  # shift hours not yet confirmed by the organizer
+    AWAITING_APPROVAL = "awaiting_approval"  # back-filled, waiting for a 2nd person
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class DisputeState(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Attendance(TimestampMixin, db.Model):
+    """One check-in/check-out cycle of a person on a shift."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (Index("ix_attendances_shift_user", "shift_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    in_method: Mapped[str] = mapped_column(String(12))
+    out_method: Mapped[str | None] = mapped_column(String(12))
+    #: The 30-second slot of the code used, so a replayed code changes nothing.
+    in_slot: Mapped[int | None] = mapped_column(Integer)
+    out_slot: Mapped[int | None] = mapped_column(Integer)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.checked_out_at is None
+
+
+class HourRecord(TimestampMixin, db.Model):
+    """Minutes of service credited to a person by the organization that kept them."""
+
+    __tablename__ = "hour_records"
+    __table_args__ = (
+        # One shift record per person and shift (NULL shift_id: back-fill, adjustment).
+        UniqueConstraint("shift_id", "user_id"),
+        Index("ix_hour_records_user_state", "user_id", "state", "served_on"),
+        Index("ix_hour_records_org_state", "organization_id", "state"),
+        CheckConstraint(
+            "kind = 'adjustment' OR minutes >= 0", name="only_adjustments_negative"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    #: active_history: the state before a change is always known (the final guard).
+    state: Mapped[str] = mapped_column(String(20), active_history=True)
+    #: Whole minutes, a multiple of 15; negative only on an adjustment.
+    minutes: Mapped[int] = mapped_column(Integer)
+    #: The organization that kept the record (the certificate's issuer).
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"))
+    #: The day the service was done (Asia/Shanghai): periods and months use it.
+    served_on: Mapped[date] = mapped_column(Date)
+    #: What an adjustment corrects.
+    adjusts_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hour_records.id"), index=True
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: From when a confirmed record counts (back-fills: 7 days after approval).
+    counts_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organization: Mapped[Organization] = relationship()
+    project: Mapped[Project] = relationship()
+    shift: Mapped[Shift | None] = relationship()
+    adjusts: Mapped[HourRecord | None] = relationship(remote_side=[id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    AUDIT_TYPE = "hour_record"
+
+    def counts(self, now: datetime | None = None) -> bool:
+        """Confirmed and past its waiting period."""
+        return (
+            self.state == RecordState.CONFIRMED
+            and self.counts_from is not None
+            and self.counts_from <= (now or utcnow())
+        )
+
+
+class HourDispute(TimestampMixin, db.Model):
+    """A volunteer says a record is wrong; an organizer resolves it."""
+
+    __tablename__ = "hour_disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("hour_records.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default=DisputeState.OPEN)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    adjustment_id: Mapped[int | None] = mapped_column(ForeignKey("hour_records.id"))
+
+    record: Mapped[HourRecord] = relationship(foreign_keys=[record_id])
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    AUDIT_TYPE = "hour_dispute"
+
+
+class Certificate(db.Model):
+    """An issued hours certificate; what it says is frozen at issue."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SZ-<year>-<6 digits>, printed on the paper.
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    #: The random part of /verify/<code>.
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    total_minutes: Mapped[int] = mapped_column(Integer)
+    #: The records behind it, and a SHA-256 over their ids and minutes.
+    record_ids: Mapped[list[int]] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    #: [{"organization": name, "minutes": n, "services": [project titles]}]
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+def _was_confirmed(record: HourRecord) -> bool:
+    """The state this record had in the database, before this flush's changes."""
+    history = inspect(record).attrs.state.history
+    before = history.deleted[0] if history.deleted else record.state
+    return before == RecordState.CONFIRMED
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changing_confirmed(
+    session: Session, _context: UOWTransaction, _instances: object
+) -> None:
+    """Refuse to flush a change to, or the deletion of, a confirmed hour record."""
+    for obj in session.deleted:
+        if isinstance(obj, HourRecord) and _was_confirmed(obj):
+            raise ConfirmedRecordIsFinal(f"cannot delete hour record {obj.id}")
+    for obj in session.dirty:
+        if (
+            isinstance(obj, HourRecord)
+            and inspect(obj).persistent
+            and _was_confirmed(obj)
+            and session.is_modified(obj, include_collections=False)
+        ):
+            raise ConfirmedRecordIsFinal(f"cannot change hour record {obj.id}")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state: ORMExecuteState) -> None:
+    """Refuse ``update(HourRecord)`` / ``delete(HourRecord)``: go through services."""
+    statement = state.statement
+    if (
+        isinstance(statement, Update | Delete)
+        and getattr(statement.table, "name", None) == HourRecord.__tablename__
+    ):
+        raise ConfirmedRecordIsFinal("hour records are not changed in bulk")

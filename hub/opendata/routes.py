@@ -1,0 +1,108 @@
+"""Open data: where purchase money went, for people and for machines (OCDS)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from hub.categories import SERVICE_CATEGORY_LABELS
+from hub.opendata import listing, ocds
+from hub.projects.labels import conclusion_label
+from hub.web.access import public
+
+bp = Blueprint("opendata", __name__)
+
+
+@bp.route("/open-data")
+@public
+def index():
+    """Purchased-service projects: organization, amount, period, hours, result."""
+    page = max(1, request.args.get("page", 1, type=int))
+    total = listing.count_projects()
+    return render_template(
+        "opendata/index.html",
+        lines=listing.page_of(page),
+        total=total,
+        page=page,
+        pages=max(1, -(-total // listing.PER_PAGE)),
+    )
+
+
+@bp.route("/open-data/ocds/release-package.json")
+@public
+def release_package():
+    """Every purchased-service process as an OCDS 1.1 release package (streamed)."""
+    chunks = ocds.package_chunks(
+        uri=url_for("opendata.release_package", _external=True),
+        publisher=current_app.config["OCDS_PUBLISHER"],
+        prefix=current_app.config["OCDS_OCID_PREFIX"],
+    )
+    response = Response(stream_with_context(chunks), mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _csv_rows() -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            _("Project"),
+            _("Organization"),
+            _("Street"),
+            _("Community"),
+            _("Service category"),
+            _("Contract amount (yuan)"),
+            _("Period start"),
+            _("Period end"),
+            _("Confirmed volunteer hours"),
+            _("Evaluation result"),
+            _("Link"),
+        ]
+    )
+    yield "\ufeff" + buffer.getvalue()  # the BOM: Excel then reads UTF-8 Chinese
+    for line in listing.all_lines():
+        buffer.seek(0)
+        buffer.truncate()
+        p = line.project
+        writer.writerow(
+            [
+                p.title,
+                p.organization.name,
+                p.street.name,
+                p.community.name,
+                str(SERVICE_CATEGORY_LABELS.get(p.category, p.category)),
+                "" if p.amount_fen is None else f"{p.amount_fen / 100:.2f}",
+                p.period_start.isoformat(),
+                p.period_end.isoformat(),
+                f"{line.minutes / 60:.2f}",
+                conclusion_label(line.conclusion) if line.conclusion else "",
+                url_for("projects.show", project_id=p.id, _external=True),
+            ]
+        )
+        yield buffer.getvalue()
+
+
+@bp.route("/open-data/projects.csv")
+@public
+def projects_csv():
+    """The same list as CSV (UTF-8 with BOM, so Excel shows Chinese)."""
+    response = Response(stream_with_context(_csv_rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        "attachment; filename=purchased-services.csv; "
+        "filename*=UTF-8''purchased-services.csv"
+    )
+    return response

@@ -1,0 +1,85 @@
+"""What a dashboard covers: a street or a community, over a period of days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, select
+
+from hub.models import Organization, Project
+from hub.models.organizations import organization_communities
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A street (reviewers) or a community (its social workers)."""
+
+    kind: str  # "street" | "community"
+    id: int
+    name: str
+    street_id: int
+
+    @property
+    def is_street(self) -> bool:
+        return self.kind == "street"
+
+    def projects(self) -> ColumnElement[bool]:
+        """Projects done here."""
+        if self.is_street:
+            return Project.street_id == self.id
+        return Project.community_id == self.id
+
+    def organizations(self) -> ColumnElement[bool]:
+        """Organizations filed in the street, or serving the community."""
+        if self.is_street:
+            return Organization.street_id == self.id
+        return Organization.id.in_(
+            select(organization_communities.c.organization_id).where(
+                organization_communities.c.community_id == self.id
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days, first to last inclusive, in Asia/Shanghai."""
+
+    first: date
+    last: date
+    kind: str = "custom"  # "month" | "year" | "custom"
+
+    @classmethod
+    def this_month(cls, today: date) -> Period:
+        start = today.replace(day=1)
+        following = (start + timedelta(days=32)).replace(day=1)
+        return cls(start, following - timedelta(days=1), "month")
+
+    @classmethod
+    def this_year(cls, today: date) -> Period:
+        return cls(date(today.year, 1, 1), date(today.year, 12, 31), "year")
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.first, time(), SHANGHAI)
+
+    @property
+    def ends_at(self) -> datetime:
+        """The moment after the last day (exclusive bound)."""
+        return datetime.combine(self.last + timedelta(days=1), time(), SHANGHAI)
+
+    def months(self) -> list[tuple[int, int]]:
+        """Every (year, month) the period touches, in order."""
+        result = []
+        y, m = self.first.year, self.first.month
+        while (y, m) <= (self.last.year, self.last.month):
+            result.append((y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return result
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(SHANGHAI).date()
