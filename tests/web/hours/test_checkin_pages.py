@@ -96,7 +96,9 @@ def _volunteer_on_it(shift: Shift) -> User:
 
 
 @pytest.mark.parametrize(
-    "who", [_other_staff, _other_social_worker, _volunteer_on_it], ids=str
+    "who",
+    [_other_staff, _other_social_worker, _volunteer_on_it],
+    ids=lambda f: f.__name__.strip("_"),
 )
 @pytest.mark.parametrize(
     ("method", "path"),

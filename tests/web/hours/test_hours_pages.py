@@ -195,7 +195,9 @@ def _the_volunteer(project) -> User:  # noqa: ANN001
 
 
 @pytest.mark.parametrize(
-    "who", [_other_staff, _other_social_worker, _the_volunteer], ids=str
+    "who",
+    [_other_staff, _other_social_worker, _the_volunteer],
+    ids=lambda f: f.__name__.strip("_"),
 )
 def test_others_may_not_keep_a_projects_hours(client, login, who) -> None:  # noqa: ANN001
     record, _shift, person, _organizer = factories.confirmed_hours()
