@@ -93,5 +93,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.reports import init_reports
 
     init_reports(app)
+    from hub.exports import init_exports
+    from hub.imports import init_imports
+
+    init_exports(app)
+    init_imports(app)
     register_cli(app)
     return app

@@ -220,8 +220,10 @@ def print_logins(logins: list[dict]) -> None:
 def register_cli(app: Flask) -> None:
     """Add the hub's commands to ``flask``."""
     from hub.notifications.cli import register_outbox_cli
+    from hub.ops.cli import register_ops_cli
 
     register_outbox_cli(app)
+    register_ops_cli(app)
 
     @app.cli.group()
     def seed() -> None:

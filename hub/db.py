@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 
 from hub.extensions import db
@@ -48,6 +50,27 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+#: Seconds to wait for a PostgreSQL connection before answering 503.
+CONNECT_TIMEOUT = 5
+
+
+def engine_options(uri: str, options: dict[str, Any] | None) -> dict[str, Any]:
+    """The configured engine options plus what recovering from an outage needs.
+
+    pool_pre_ping replaces pooled connections a database restart has cut, so the
+    app recovers by itself when the database returns; a connect timeout turns an
+    unreachable server into a quick 503 instead of a hung request.
+    """
+    options = dict(options or {})
+    options.setdefault("pool_pre_ping", True)
+    url = make_url(uri)
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT)
+        options["connect_args"] = connect_args
+    return options
+
+
 def init_db(app: Flask) -> None:
     """Bind SQLAlchemy to the app and apply per-dialect settings."""
     uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -55,6 +78,9 @@ def init_db(app: Flask) -> None:
         from pathlib import Path
 
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        uri, app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
+    )
     db.init_app(app)
     with app.app_context():
         engine = db.engine

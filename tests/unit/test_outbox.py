@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from hub.extensions import db
 from hub.models import OutboxMessage
@@ -211,3 +212,112 @@ def test_deliver_command_sends_due_messages(app) -> None:
     again = app.test_cli_runner().invoke(args=["outbox", "deliver"])
     assert "0 sent" in again.output
     assert "[outbox] to" not in again.output
+
+
+class IdempotentGateway:
+    """Like a real SMS gateway: a repeated idempotency key is not sent again.
+
+    ``lose_answers`` times the message goes out but the answer is lost (a timeout),
+    so the caller sees a failure for a message that was in fact sent.
+    """
+
+    def __init__(self, lose_answers: int = 0) -> None:
+        self.delivered: list[str] = []
+        self.keys_seen: list[str] = []
+        self.lose_answers = lose_answers
+
+    def send(self, message: OutgoingMessage) -> None:
+        self.keys_seen.append(message.idempotency_key)
+        if message.idempotency_key not in self.delivered:
+            self.delivered.append(message.idempotency_key)
+        if self.lose_answers:
+            self.lose_answers -= 1
+            raise TimeoutError("no answer from the gateway")
+
+
+def test_a_lost_answer_is_retried_with_the_same_key_so_it_arrives_once() -> None:
+    notification = _notify()
+    gateway = IdempotentGateway(lose_answers=1)
+
+    assert outbox.deliver_due(gateway, now=T0).failed == 1
+    retry_at = _message().next_attempt_at
+    assert retry_at == T0 + outbox.retry_delay(1)
+    assert outbox.deliver_due(gateway, now=retry_at).sent == 1
+    outbox.deliver_due(gateway, now=retry_at + timedelta(days=1))
+
+    key = f"notification:{notification.id}"
+    assert gateway.keys_seen == [key, key]
+    assert gateway.delivered == [key]
+
+
+def test_one_failing_message_neither_stops_nor_repeats_the_others() -> None:
+    first, second, third = (_notify() for _ in range(3))
+    keys = [f"notification:{n.id}" for n in (first, second, third)]
+
+    class FailsForTheSecond(RecordingTransport):
+        def send(self, message: OutgoingMessage) -> None:
+            self.calls += 1
+            if message.idempotency_key == keys[1] and self.calls < 3:
+                raise ConnectionError("gateway refused")
+            self.sent.append(message)
+
+    transport = FailsForTheSecond()
+    report = outbox.deliver_due(transport, now=T0)
+    assert (report.sent, report.failed) == (2, 1)
+    later = T0 + outbox.retry_delay(1)
+    assert outbox.deliver_due(transport, now=later).sent == 1
+    assert outbox.deliver_due(transport, now=later + timedelta(hours=2)).sent == 0
+    assert sorted(m.idempotency_key for m in transport.sent) == sorted(keys)
+
+
+def test_back_off_times_follow_the_schedule_until_given_up() -> None:
+    _notify()
+    transport = RecordingTransport(failures=100)
+    now, waits = T0, []
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
+        outbox.deliver_due(transport, now=now)
+        due = _message().next_attempt_at
+        # Nothing is tried again before the message is due.
+        outbox.deliver_due(transport, now=due - timedelta(seconds=1))
+        waits.append(int((due - now).total_seconds()))
+        now = due
+    assert waits == [60, 120, 240, 480, 960, 1920, 3600]
+    assert transport.calls == outbox.MAX_ATTEMPTS - 1
+
+
+def test_a_send_whose_result_was_not_saved_waits_for_its_claim_and_keeps_its_key(
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """The database fails right after the gateway took the message.
+
+    The message stays claimed, so no other run sends it while the claim lasts;
+    afterwards it goes out again under the same idempotency key, which a gateway
+    uses to drop the repeat (the outbox is at-least-once; the key makes it once).
+    """
+    notification = _notify()
+    gateway = IdempotentGateway()
+    commit = db.session.commit
+    broken = {"armed": True}
+
+    def failing_commit() -> None:
+        if gateway.keys_seen and broken["armed"]:
+            broken["armed"] = False
+            raise OperationalError("COMMIT", {}, ConnectionError("server closed"))
+        commit()
+
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    with pytest.raises(OperationalError):
+        outbox.deliver_due(gateway, now=T0)
+    db.session.rollback()
+
+    message = _message()
+    assert message.sent_at is None
+    assert message.claimed_until == T0 + outbox.CLAIM_FOR
+    assert outbox.deliver_due(gateway, now=T0 + outbox.CLAIM_FOR).sent == 0
+    after_claim = T0 + outbox.CLAIM_FOR + timedelta(seconds=1)
+    assert outbox.deliver_due(gateway, now=after_claim).sent == 1
+    assert outbox.deliver_due(gateway, now=after_claim + timedelta(days=1)).sent == 0
+
+    key = f"notification:{notification.id}"
+    assert gateway.keys_seen == [key, key]
+    assert gateway.delivered == [key]

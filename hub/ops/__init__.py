@@ -1,0 +1,1 @@
+"""Operations: audit chain verification, backups and their ``flask`` commands."""
