@@ -129,8 +129,8 @@ def test_release_package_validates_and_has_every_stage(client) -> None:
     assert contract["awardID"] == award["id"]
     assert contract["status"] == "terminated"
     milestones = {m["id"]: m for m in contract["implementation"]["milestones"]}
-    assert milestones["hours-2026-10"]["description"].startswith("3.50")
-    assert milestones["hours-2026-11"]["description"].startswith("1.00")
+    assert "3.50" in milestones["hours-2026-10"]["description"]
+    assert "1.00" in milestones["hours-2026-11"]["description"]
     assert milestones["evaluation-meeting"]["type"] == "assessment"
     assert milestones["evaluation-meeting"]["code"] == "good"
     roles = {p["name"]: p["roles"] for p in done["parties"]}

@@ -48,7 +48,7 @@ def test_triage_queue_lists_my_communities_oldest_first(client, login) -> None:
     page = client.get("/coordination/needs").get_data(as_text=True)
     assert page.index(f"/needs/{need.id}") < page.index(f"/needs/{newer.id}")
     assert "别的社区的需求" not in page
-    assert '<span class="big-number">0 ' in page
+    assert '<span class="big-number">已等待 0 天</span>' in page
     coordination = client.get("/coordination").get_data(as_text=True)
     assert 'href="/coordination/needs"' in coordination
 
