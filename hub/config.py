@@ -65,6 +65,20 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "login attempts allowed per mobile number and per address",
     ),
     (
+        "HUB_LOGIN_LOCKOUT_FAILURES",
+        "LOGIN_LOCKOUT_FAILURES",
+        5,
+        "wrong passwords for one mobile number, within the lockout time, that lock "
+        "the number (even with the right password)",
+    ),
+    (
+        "HUB_LOGIN_LOCKOUT_MINUTES",
+        "LOGIN_LOCKOUT_MINUTES",
+        15,
+        "how long a locked number stays locked, and the time in which its failures "
+        "are counted; shared by all servers through Redis when HUB_REDIS_URL is set",
+    ),
+    (
         "HUB_PRIVACY_NOTICE_VERSION",
         "PRIVACY_NOTICE_VERSION",
         "2026-11",
@@ -133,7 +147,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Off: Flask-Limiter would put its window's Retry-After on every limited
+        # answer (even a login lockout's); the 429 answers set their own.
+        "RATELIMIT_HEADERS_ENABLED": False,
         "TESTING": False,
     }
     for env_name, key, default, _ in ENV_VARS:

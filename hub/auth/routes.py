@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import (
     Blueprint,
     current_app,
@@ -17,7 +15,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from hub.auth import forms, services
+from hub.auth import forms, lockout, services
 from hub.errors import MobileTaken, WrongPassword
 from hub.extensions import db, limiter
 from hub.permissions import Permission
@@ -36,8 +34,7 @@ def _mobile_key() -> str:
     """Count attempts per number, without keeping the number in the limit store."""
     raw = request.form.get("mobile", "")
     number = forms.normalize_mobile(raw) or raw.strip()[:32]
-    digest = hashlib.sha256(number.encode()).hexdigest()[:24]
-    return f"login-mobile:{digest}"
+    return f"login-mobile:{lockout.number_digest(number)}"
 
 
 def _failed(response) -> bool:  # noqa: ANN001
@@ -66,13 +63,23 @@ def login():
         return see_other(safe_next())
     form = forms.LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.mobile.normalized, form.password.data)
-        if user is not None:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            if user.locale:
-                session["locale"] = user.locale
-            return see_other(safe_next())
+        mobile = form.mobile.normalized
+        # A locked number is refused before the password is even checked.
+        until = lockout.locked_until(mobile)
+        if until is None:
+            user = services.authenticate(mobile, form.password.data)
+            if user is not None:
+                db.session.commit()
+                lockout.clear_failures(mobile)
+                login_user(user, remember=form.remember.data)
+                if user.locale:
+                    session["locale"] = user.locale
+                return see_other(safe_next())
+            until = lockout.record_failure(mobile)
+        if until is not None:
+            form.form_errors.append(lockout.message(until))
+            headers = {"Retry-After": str(lockout.retry_after(until))}
+            return render_template("auth/login.html", form=form), 429, headers
         form.form_errors.append(_("The mobile number or password is not right."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -116,7 +123,10 @@ def register():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    """End this session."""
+    """End this session on every server; a copied cookie is no longer valid."""
+    if current_user.is_authenticated:
+        services.end_all_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "success")
     return see_other(url_for("main.home"))

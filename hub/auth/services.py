@@ -54,6 +54,15 @@ def change_password(user: User, *, current: str, new: str) -> None:
     user.end_other_sessions()
 
 
+def end_all_sessions(user: User) -> None:
+    """Log out: every cookie issued so far stops working, on every server.
+
+    The session lives in a signed cookie; only the nonce it names is kept on the
+    server, so changing it is what makes logging out stick.
+    """
+    user.end_other_sessions()
+
+
 def set_active(user: User, active: bool) -> None:
     """Enable or disable an account; disabling ends all its sessions."""
     user.active = active

@@ -79,7 +79,7 @@ def project(project_id: int):
 
 
 def _rater_key() -> str:
-    return f"rate:{current_user.get_id() if current_user.is_authenticated else ''}"
+    return f"rate:{current_user.id if current_user.is_authenticated else ''}"
 
 
 @bp.route("/projects/<int:project_id>/evaluation", methods=["POST"])

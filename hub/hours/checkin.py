@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -293,8 +294,15 @@ def _result(shift: Shift | None, message: str, ok: bool, status: int) -> Any:
     return see_other(url_for("checkin.attend", shift_id=shift.id))
 
 
+def _scanner_key() -> str:
+    if current_user.is_authenticated:
+        return f"checkin-scan:{current_user.id}"
+    return f"checkin-scan-addr:{get_remote_address()}"
+
+
 @bp.route("/c/<token>", methods=["GET", "POST"])
 @public
+@limiter.limit("20 per minute;120 per hour", methods=["POST"], key_func=_scanner_key)
 def scan(token: str):
     """The QR link: log in if needed (the link's freshness kept), then check in/out."""
     now = utcnow()

@@ -45,7 +45,7 @@ TEMPLATE_HEADERS = {
 
 
 def _importer_key() -> str:
-    return f"imports:{current_user.get_id() if current_user.is_authenticated else ''}"
+    return f"imports:{current_user.id if current_user.is_authenticated else ''}"
 
 
 def _scope() -> ImportScope:

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from hub.extensions import db
+from hub.extensions import db, limiter
 from hub.matching import labels, policy, queries, services
 from hub.models import Invitation, Shift, User
 from hub.models.base import utcnow
@@ -19,6 +19,14 @@ from hub.web.access import requires
 from hub.web.htmx import is_htmx, see_other
 
 bp = Blueprint("matching", __name__)
+
+#: Invitations one organizer may send, and answers one person may give, per hour.
+INVITE_LIMIT = "60 per hour"
+ANSWER_LIMIT = "30 per hour"
+
+
+def _user_key() -> str:
+    return f"matching:{current_user.id}"
 
 
 def _shift_for_organizer(shift_id: int) -> Shift:
@@ -59,6 +67,7 @@ def candidates(shift_id: int):
 
 @bp.route("/shifts/<int:shift_id>/candidates/<int:user_id>/invite", methods=["POST"])
 @requires(Permission.ACCOUNT_USE)
+@limiter.limit(INVITE_LIMIT, key_func=_user_key)
 def invite(shift_id: int, user_id: int):
     """Invite one candidate in one tap; they are told and may accept or decline."""
     shift = _shift_for_organizer(shift_id)
@@ -133,6 +142,7 @@ def _answered(found: Invitation, status: int = 200):  # noqa: ANN202
 
 @bp.route("/shift-invitations/<int:invitation_id>/accept", methods=["POST"])
 @requires(Permission.SHIFTS_SIGNUP)
+@limiter.limit(ANSWER_LIMIT, key_func=_user_key)
 def accept(invitation_id: int):
     """Accept: a place on the shift, or the waitlist when it filled up meanwhile."""
     found = _invitation_for_invitee(invitation_id)
@@ -165,6 +175,7 @@ def accept(invitation_id: int):
 
 @bp.route("/shift-invitations/<int:invitation_id>/decline", methods=["POST"])
 @requires(Permission.SHIFTS_SIGNUP)
+@limiter.limit(ANSWER_LIMIT, key_func=_user_key)
 def decline(invitation_id: int):
     """Decline, no reason needed."""
     found = _invitation_for_invitee(invitation_id)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from hub.extensions import db
+from hub.extensions import db, limiter
 from hub.models import Grid, Project, Shift, Signup
 from hub.models.base import utcnow
 from hub.models.shifts import ACTIVE_STATES, ShiftState
@@ -69,8 +69,17 @@ def _card(shift: Shift, status: int = 200):  # noqa: ANN202
     return html, status
 
 
+#: Sign-up attempts one person may make; signed-in volunteers only are counted.
+SIGNUP_LIMIT = "30 per hour"
+
+
+def _signer_key() -> str:
+    return f"signup:{current_user.id}"
+
+
 @bp.route("/shifts/<int:shift_id>/signup", methods=["POST"])
 @requires(Permission.SHIFTS_SIGNUP)
+@limiter.limit(SIGNUP_LIMIT, key_func=_signer_key)
 def sign_up(shift_id: int):
     """Take a place on a shift, or join its waitlist when it is full."""
     shift = db.get_or_404(Shift, shift_id)

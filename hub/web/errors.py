@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, flash, render_template, request
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from hub.extensions import db, limiter
-from hub.web.htmx import see_other
+from hub.web.htmx import is_htmx, see_other
 
 log = logging.getLogger(__name__)
 
 
-def _page(status: int, title: str, message: str, retry_after: int | None = None):  # noqa: ANN202
+def _page(  # noqa: ANN202
+    status: int,
+    title: str,
+    message: str,
+    retry_after: int | None = None,
+    retry_at: str | None = None,
+):
     context = {
         "status": status,
         "title": title,
         "message": message,
         "retry_after": retry_after,
+        "retry_at": retry_at,
     }
     try:
         body = render_template("errors/error.html", **context)
@@ -33,6 +43,38 @@ def _page(status: int, title: str, message: str, retry_after: int | None = None)
         body = current_app.jinja_env.get_template("errors/bare.html").render(**context)
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return body, status, headers
+
+
+def _retry_seconds() -> int:
+    """Seconds until the limit that was hit lets a request through again."""
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def _rate_limited():  # noqa: ANN202
+    """429: how long to wait and the local time to try again; htmx gets a toast."""
+    retry = _retry_seconds()
+    minutes = max(1, math.ceil(retry / 60))
+    at = datetime.now(UTC) + timedelta(seconds=retry)
+    # Shown to the minute, rounded up, so that trying at the time shown works.
+    at = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    title = _("Too many attempts")
+    message = ngettext(
+        "Please wait %(num)d minute and try again.",
+        "Please wait %(num)d minutes and try again.",
+        minutes,
+    )
+    retry_at = _("You can try again after %(time)s.", time=format_datetime(at, "HH:mm"))
+    headers = {"Retry-After": str(retry)}
+    if is_htmx():
+        # htmx swaps nothing for a 429 but takes the out-of-band message area.
+        body = render_template(
+            "errors/_toast.html", title=title, message=message, retry_at=retry_at
+        )
+        return body, 429, headers
+    return _page(429, title, message, retry_after=retry, retry_at=retry_at)
 
 
 def init_errors(app: Flask) -> None:
@@ -79,23 +121,7 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(_e: RateLimitExceeded):  # noqa: ANN202
-        retry = 60
-        current = limiter.current_limit
-        if current is not None:
-            import time
-
-            retry = max(1, int(current.reset_at - time.time()))
-        minutes = max(1, (retry + 59) // 60)
-        return _page(
-            429,
-            _("Too many attempts"),
-            ngettext(
-                "Please wait %(num)d minute and try again.",
-                "Please wait %(num)d minutes and try again.",
-                minutes,
-            ),
-            retry_after=retry,
-        )
+        return _rate_limited()
 
     @app.errorhandler(OperationalError)
     def database_unavailable(e: OperationalError):  # noqa: ANN202

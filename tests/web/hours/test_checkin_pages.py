@@ -265,3 +265,12 @@ def test_service_worker_is_served_from_the_root_and_offline_page_is_plain(
     assert "/checkin/late" in body and "caches.match" in body
     offline = client.get("/checkin/offline").get_data(as_text=True)
     assert "csrf" not in offline.lower() and "<script" not in offline
+
+
+def test_scanning_is_rate_limited(client, login) -> None:
+    person = factories.volunteer()
+    login(person)
+    url = "/c/not-a-real-token"
+    statuses = [client.post(url).status_code for _ in range(21)]
+    assert statuses[:20] == [400] * 20  # a forged token is refused each time
+    assert statuses[20] == 429
