@@ -262,3 +262,15 @@ def test_rating_is_rate_limited_with_a_429_page(client, login, evaluation) -> No
     statuses = [client.post(url, data=RATING).status_code for _ in range(31)]
     assert statuses[:30] == [303] * 30
     assert statuses[30] == 429
+
+
+def test_residents_list_pages_by_fifty(client, login) -> None:
+    project, _ = completed_project(attendees=0)
+    for i in range(51):
+        resident(project, confirmed=True, name=f"居民{i:02d}")
+    login(factories.social_worker(community=project.community))
+    first = client.get("/community/residents?show=confirmed").get_data(as_text=True)
+    assert first.count('<li class="card">') == 50
+    assert "/community/residents?page=2&amp;show=confirmed" in first
+    second = client.get("/community/residents?show=confirmed&page=2")
+    assert second.get_data(as_text=True).count('<li class="card">') == 1
