@@ -11,7 +11,7 @@ CATALOGS := $(wildcard hub/translations/*/LC_MESSAGES/messages.po)
 export FLASK_APP := hub
 
 .PHONY: install run test test-sqlite test-postgres e2e lint format messages \
-	translations browser services clean
+	translations browser services clean bench
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,7 +58,7 @@ services:
 test: $(TEST_STAMP) translations browser services test-sqlite test-postgres
 
 test-sqlite: $(TEST_STAMP) translations
-	$(BIN)/pytest -q -m "not postgres_only"
+	$(BIN)/pytest -q -n 2 -m "not postgres_only"
 
 test-postgres: $(TEST_STAMP) translations
 	HUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not e2e"
@@ -79,6 +79,19 @@ messages: $(RUN_STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext \
 		-o hub/translations/messages.pot hub templates
 	$(BIN)/pybabel -q update -i hub/translations/messages.pot -d hub/translations
+
+## City-scale benchmark on PostgreSQL with gunicorn and wrk; writes docs/benchmarks.md.
+## Seeds the `bench` database with `flask seed city` once (about 5 minutes), then
+## about 7 minutes of load. BENCH_SCALE=0.1 for a quick run.
+bench: install services
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "make bench needs wrk: sudo apt-get install -y wrk"; exit 1; \
+		fi; \
+	}
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -98,5 +98,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_exports(app)
     init_imports(app)
+    from hub.bench_routes import init_bench_routes
+
+    init_bench_routes(app)  # only with HUB_BENCH_ROUTES=1 (make bench)
     register_cli(app)
     return app

@@ -252,3 +252,15 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo("Demo data loaded.")
         print_logins(logins)
+
+    @seed.command("city")
+    @click.option("--seed", "seed_value", default=1, show_default=True, type=int)
+    @click.option("--scale", default=1.0, show_default=True, type=float)
+    @click.option("--database-url", help="Seed this database instead of the app's.")
+    def seed_city_command(
+        seed_value: int, scale: float, database_url: str | None
+    ) -> None:
+        """A city-scale data set (DESIGN §5) into an empty database; see hub.seed."""
+        from hub.seed.cli import run_seed_city
+
+        run_seed_city(seed_value, scale, database_url)

@@ -187,6 +187,92 @@ def candidate_shifts(
     return list(db.session.scalars(query).unique())
 
 
+def candidate_openings(
+    person: Person,
+    now: datetime,
+    *,
+    window_days: int = WINDOW_DAYS,
+    limit: int = CANDIDATE_LIMIT,
+) -> list[Opening]:
+    """``candidate_shifts`` as plain scorer inputs: the same rows, columns only.
+
+    Scoring needs ten columns of each candidate; loading 200 shifts with their
+    projects, organizations, communities and grids as ORM objects cost more than
+    the rest of the page (city-scale benchmark). Only the shown few are loaded.
+    """
+    closeness = case(
+        (and_(literal(person.grid_id is not None), Shift.grid_id == person.grid_id), 2),
+        (Project.community_id == person.community_id, 1),
+        else_=0,
+    )
+    query = (
+        select(
+            Shift.id,
+            Shift.starts_at,
+            Shift.ends_at,
+            Shift.required_skills,
+            Project.category,
+            Shift.grid_id,
+            Project.community_id,
+            Project.street_id,
+            Shift.confirmed_count >= Shift.capacity,
+        )
+        .join(Shift.project)
+        .where(
+            Project.state == ProjectState.RECRUITING,
+            Shift.state == ShiftState.SCHEDULED,
+            Shift.starts_at > now,
+            Shift.starts_at < now + timedelta(days=window_days),
+            ~_clashes_with(person.user_id),
+        )
+        .order_by(closeness.desc(), Shift.starts_at, Shift.id)
+        .limit(limit)
+    )
+    if person.street_id is not None:
+        query = query.where(Project.street_id == person.street_id)
+    return [
+        Opening(
+            shift_id=shift_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            required_skills=frozenset(skills or ()),
+            category=category,
+            grid_id=grid_id,
+            community_id=community_id,
+            street_id=street_id,
+            is_full=bool(full),
+        )
+        for (
+            shift_id,
+            starts_at,
+            ends_at,
+            skills,
+            category,
+            grid_id,
+            community_id,
+            street_id,
+            full,
+        ) in db.session.execute(query)
+    ]
+
+
+def shifts_by_id(ids: Collection[int]) -> dict[int, Shift]:
+    """These shifts with what their cards show (one query)."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(Shift)
+        .join(Shift.project)
+        .where(Shift.id.in_(list(ids)))
+        .options(
+            contains_eager(Shift.project).joinedload(Project.organization),
+            contains_eager(Shift.project).joinedload(Project.community),
+            joinedload(Shift.grid),
+        )
+    ).unique()
+    return {shift.id: shift for shift in rows}
+
+
 def busy_times(
     user_id: int, start: datetime, end: datetime
 ) -> tuple[list[tuple[datetime, datetime]], frozenset[int]]:

@@ -282,13 +282,17 @@ def rank_openings(
     limit: int = 10,
 ) -> list[Match]:
     """The best eligible shifts for a person: highest score, then soonest."""
-    matches = [
-        match(person, o)
-        for o in openings
-        if eligible(o, now=now, busy=busy, taken=taken)
+    scored = []
+    for o in openings:
+        if eligible(o, now=now, busy=busy, taken=taken):
+            terms = terms_for(person, o)
+            scored.append((-score_of(terms), o.starts_at, o.shift_id, o, terms))
+    scored.sort(key=lambda item: item[:3])
+    # Reasons only for the shown few (the same matches as scoring them all).
+    return [
+        Match(person, o, -score, terms, reasons_for(person, o, terms))
+        for score, _starts, _id, o, terms in scored[:limit]
     ]
-    matches.sort(key=lambda m: (-m.score, m.opening.starts_at, m.opening.shift_id))
-    return matches[:limit]
 
 
 def rank_people(

@@ -1,5 +1,6 @@
 """Models, one module per aggregate; imported here so Alembic sees them all."""
 
+from hub.models import indexes as _indexes  # noqa: F401 - benchmark indexes
 from hub.models.accounts import Consent, RoleGrant, User
 from hub.models.audit import AuditEntry
 from hub.models.base import TimestampMixin, utcnow
