@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.auth import init_auth
     from hub.cli import register_cli
     from hub.db import init_db, render_item
+    from hub.web.assets import init_assets
     from hub.web.errors import init_errors
     from hub.web.security import init_security_headers
     from hub.web.templating import init_templating
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security_headers(app)
     init_errors(app)
     init_templating(app)
+    init_assets(app)
 
     from hub.admin.routes import bp as admin_bp
     from hub.audit_log.routes import bp as audit_bp
@@ -98,8 +100,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_exports(app)
     init_imports(app)
+    register_cli(app)
     from hub.bench_routes import init_bench_routes
 
     init_bench_routes(app)  # only with HUB_BENCH_ROUTES=1 (make bench)
-    register_cli(app)
     return app

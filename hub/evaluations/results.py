@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, func, or_, select, union
+from sqlalchemy.orm import contains_eager
 
 from hub.extensions import db
 from hub.hours.ledger import minutes_by_organization
@@ -276,6 +277,8 @@ def evaluated_projects(organization_id: int, *, now: object = None, limit: int =
                 EvaluationWindow.closes_at <= now,
             ),
         )
+        # The window is already joined: fill it in rather than load it per row.
+        .options(contains_eager(Project.evaluation_window))
         .order_by(Project.period_end.desc(), Project.id.desc())
         .limit(limit)
     ).all()
