@@ -100,6 +100,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_exports(app)
     init_imports(app)
+    from hub.privacy import init_privacy
+
+    init_privacy(app)
     register_cli(app)
     from hub.bench_routes import init_bench_routes
 

@@ -79,6 +79,18 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "are counted; shared by all servers through Redis when HUB_REDIS_URL is set",
     ),
     (
+        "HUB_PRIVACY_PASSWORD_LIMIT",
+        "PRIVACY_PASSWORD_LIMIT",
+        "10 per hour",
+        "password confirmations per account for downloading or deleting one's data",
+    ),
+    (
+        "HUB_PHONE_REVEAL_LIMIT",
+        "PHONE_REVEAL_LIMIT",
+        "100 per hour",
+        "full mobile numbers one person may reveal (each reveal is audited)",
+    ),
+    (
         "HUB_PRIVACY_NOTICE_VERSION",
         "PRIVACY_NOTICE_VERSION",
         "2026-11",

@@ -206,3 +206,10 @@ def second_device(app: Flask, user, password: str | None = None) -> FlaskClient:
     )
     assert response.status_code == 303
     return other
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Watch the whole run for phone numbers in logs and URLs (tests/pii_watch.py)."""
+    from tests.pii_watch import PiiWatch
+
+    config.pluginmanager.register(PiiWatch(config), "pii-watch")

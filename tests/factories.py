@@ -83,6 +83,20 @@ class UserFactory(BaseFactory):
         db.session.flush()
         db.session.expire(self, ["grants"])
 
+    @factory.post_generation
+    def consent(self, create: bool, extracted, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        """Agreed to the current privacy notice, as registering does (``consent=False``:
+        never agreed, so every page asks first; see hub/privacy/consent.py)."""
+        from flask import current_app
+
+        from hub.models import Consent
+
+        if extracted is False:
+            return
+        version = current_app.config["PRIVACY_NOTICE_VERSION"]
+        db.session.add(Consent(user_id=self.id, notice="privacy", version=version))
+        db.session.flush()
+
 
 def volunteer(**kwargs) -> User:  # noqa: ANN003
     return UserFactory(**kwargs)

@@ -59,6 +59,6 @@ class GrantForm(FlaskForm):
 
 class UserSearchForm(FlaskForm):
     class Meta:
-        csrf = False  # a GET search changes nothing
+        csrf = False  # the app-wide CSRF check covers the POST; it changes nothing
 
     q = StringField(_l("Name or mobile number"), validators=[Optional()])

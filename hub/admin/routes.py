@@ -155,11 +155,11 @@ def rename_place(kind: str, place_id: int):
     return render_template(template, **context), _status(form)
 
 
-@bp.route("/users")
+@bp.route("/users", methods=["GET", "POST"])
 @requires(Permission.ROLES_MANAGE)
 def users():
-    """Find accounts by name or mobile number."""
-    form = forms.UserSearchForm(request.args)
+    """Find accounts by name or mobile number (POSTed: no numbers in URLs)."""
+    form = forms.UserSearchForm(request.form if request.method == "POST" else None)
     query = select(User).order_by(User.created_at.desc(), User.id.desc()).limit(50)
     term = (form.q.data or "").strip()
     if term:

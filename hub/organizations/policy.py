@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hub.models import Document, Organization, StaffInvitation
+from hub.models.organizations import FilingState
 from hub.permissions import Role
 
 STAFF = (Role.ORG_OWNER, Role.ORG_MANAGER)
@@ -35,8 +36,14 @@ def reviewed_street_ids(user: Any) -> list[int]:
 
 
 def can_review(user: Any, org: Organization) -> bool:
-    """A reviewer of the organization's own street."""
-    return org.street_id in reviewed_street_ids(user)
+    """A reviewer of the organization's own street, once the filing was submitted.
+
+    A draft (its documents include the lead person's ID) is the applicant's alone
+    until they send it; the street does not see what was never submitted.
+    """
+    return org.filing_state != FilingState.DRAFT and org.street_id in (
+        reviewed_street_ids(user)
+    )
 
 
 def can_view_application(user: Any, org: Organization) -> bool:

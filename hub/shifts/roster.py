@@ -19,13 +19,14 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from hub import audit
 from hub.audit_log.labels import state_label
 from hub.extensions import db
 from hub.models import Project, Shift, Signup, User
@@ -295,6 +296,21 @@ def _csv_lines(shift_id: int) -> Iterator[str]:
 def export(shift_id: int):
     """The roster as a spreadsheet (CSV, UTF-8 with a BOM so Excel reads Chinese)."""
     shift = _load(shift_id)
+    # Full numbers, all at once: a reveal, so the log says who took whose.
+    people = db.session.scalars(
+        select(Signup.user_id).where(
+            Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES)
+        )
+    ).all()
+    audit.record(
+        current_user,
+        shift,
+        "phone.reveal",
+        street_id=shift.project.street_id,
+        data={"on": "roster_csv", "user_ids": sorted(people)},
+    )
+    get_locale()  # chosen now: the commit expires the user it is read from
+    db.session.commit()  # the entry stands even if the download is cut off
     day = shift.starts_at.astimezone(SHANGHAI).strftime("%Y%m%d-%H%M")
     response = Response(stream_with_context(_csv_lines(shift.id)), mimetype="text/csv")
     response.headers.set(

@@ -58,7 +58,8 @@ def test_social_worker_assigns_to_an_organization(client, login) -> None:
     login(worker)
     page = client.get(f"/needs/{need.id}").get_data(as_text=True)
     assert f'value="org:{org.id}"' in page
-    assert need.resident.mobile in page  # the social worker may call the resident
+    # the social worker may call the resident: the number is one tap away (audited)
+    assert f'action="/phone/need/{need.id}"' in page
     response = client.post(
         f"/needs/{need.id}/assign", data={"target": f"org:{org.id}", "note": "急"}
     )
@@ -193,7 +194,7 @@ def test_organization_lists_and_takes_on_assigned_needs(client, login) -> None:
     )
     assert f"/needs/{need.id}" in page and f"/needs/{other.id}" not in page
     detail = client.get(f"/needs/{need.id}").get_data(as_text=True)
-    assert need.resident.mobile in detail
+    assert f'action="/phone/need/{need.id}"' in detail
     response = client.post(f"/needs/{need.id}/accept", headers=HX)
     assert response.status_code == 200
     assert _state(need) == NeedState.IN_PROGRESS
