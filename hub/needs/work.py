@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from hub.categories import SERVICE_CATEGORY_LABELS, ServiceCategory
@@ -30,6 +29,7 @@ from hub.projects.policy import community_social_worker_ids
 from hub.projects.services import NotAllowedForOrganization
 from hub.web.access import requires
 from hub.web.htmx import see_other
+from hub.web.state_tabs import chosen_state, counts_by_state
 
 # The community's social worker -----------------------------------------------------
 
@@ -251,16 +251,8 @@ def to_project(need_id: int):
 def review_list():
     """My streets' needs by state, to see what residents ask and how it is handled."""
     street_ids = reviewed_street_ids(current_user)
-    wanted = request.args.get("state", NeedState.OPEN)
-    if wanted not in NeedState._value2member_map_:
-        wanted = NeedState.OPEN
-    counts = dict(
-        db.session.execute(
-            select(ServiceNeed.state, func.count())
-            .where(ServiceNeed.street_id.in_(street_ids))
-            .group_by(ServiceNeed.state)
-        ).all()
-    )
+    wanted = chosen_state(NeedState, NeedState.OPEN)
+    counts = counts_by_state(ServiceNeed.state, ServiceNeed.street_id.in_(street_ids))
     needs = queries.needs_where(
         ServiceNeed.street_id.in_(street_ids), ServiceNeed.state == wanted
     )

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -23,6 +23,7 @@ from hub.permissions import Permission
 from hub.projects import forms, policy, services
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
+from hub.web.state_tabs import chosen_state, counts_by_state
 
 bp = Blueprint("projects", __name__)
 
@@ -331,16 +332,8 @@ def answer_linkage(project_id: int, answer: str):
 def review_list():
     """My streets' projects by state, those waiting for approval first."""
     street_ids = reviewed_street_ids(current_user)
-    wanted = request.args.get("state", ProjectState.PENDING_APPROVAL)
-    if wanted not in ProjectState._value2member_map_:
-        wanted = ProjectState.PENDING_APPROVAL
-    counts = dict(
-        db.session.execute(
-            select(Project.state, func.count())
-            .where(Project.street_id.in_(street_ids))
-            .group_by(Project.state)
-        ).all()
-    )
+    wanted = chosen_state(ProjectState, ProjectState.PENDING_APPROVAL)
+    counts = counts_by_state(Project.state, Project.street_id.in_(street_ids))
     projects = db.session.scalars(
         select(Project)
         .where(Project.street_id.in_(street_ids), Project.state == wanted)
