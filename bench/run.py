@@ -128,13 +128,12 @@ def redis_up() -> bool:
 
 def gunicorn_args() -> list[str]:
     args = [
-        str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{PORT}",
-        "--workers", str(WORKERS),
-        "--worker-class", "gthread" if THREADS > 1 else "sync",
-        "--keep-alive", "0", "--backlog", "2048", "--log-level", "warning",
+        str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
+        "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS),
+        "--keep-alive", "0", "--log-level", "warning",
     ]  # fmt: skip
     if THREADS > 1:
-        args += ["--threads", str(THREADS)]
+        args += ["--worker-class", "gthread", "--threads", str(THREADS)]
     return [*args, "wsgi:app"]
 
 
@@ -266,7 +265,9 @@ def pick_targets() -> dict:
                ORDER BY v.user_id LIMIT %s""",
             (rng.randint(1, max(1, top - 5 * SIGNUP_POOL)), 2 * SIGNUP_POOL),
         ).fetchall()
-    pool = [(m, s) for m, s in pool if s is not None][:SIGNUP_POOL]
+    # One person per shift: bench/signup.lua knows whose answer it is by the shift.
+    by_shift = {s: m for m, s in pool if s is not None}
+    pool = [(m, s) for s, m in by_shift.items()][:SIGNUP_POOL]
     return {
         "street": street, "reviewer": reviewer, "volunteer": volunteer,
         "project": project, "category": category, "pool": pool,
@@ -281,6 +282,8 @@ def pages(t: dict) -> list[Page]:
         Page("hello", 'Reference: "hello"', "/bench/hello", None, None, "reference"),
         Page("fortunes", 'Reference: "fortunes"', "/bench/fortunes", None, None,
              "reference"),
+        Page("hello_user", 'Reference: "hello", signed in', "/bench/hello",
+             "volunteer", None, "reference"),
         Page("home", "Volunteer home (For you)", "/", "volunteer", 50),
         Page("find", "Project search, filtered", f"/find?{find}", "volunteer", 25),
         Page("project", "Project page", f"/projects/{t['project']}", "volunteer", 25),
@@ -290,8 +293,10 @@ def pages(t: dict) -> list[Page]:
         Page("queue", "Reviewer queue", "/review/filings", "reviewer", 25),
         Page("dashboard", "Street dashboard", f"/reports/street/{t['street']}",
              "reviewer", 100),
-        Page("ocds", "OCDS export (bulk, all tenders)",
-             "/open-data/ocds/release-package.json", None, None, "export"),
+        Page("ocds", "OCDS export, a page (25 processes)",
+             "/open-data/ocds/release-package.json", None, 25),
+        Page("ocds_all", "OCDS bulk download (every process)",
+             "/open-data/ocds/release-package-all.json", None, None, "export"),
     ]  # fmt: skip
 
 

@@ -5,6 +5,10 @@
 -- bench/run.py writes one line per volunteer to the file named in BENCH_SIGNUPS:
 --   <cookie>\t<csrf token>\t<shift id>
 -- Each wrk thread takes every n-th line. Needs report.lua (same directory).
+-- Each answer says whose it is: the card carries its shift's id (id="shift-N"), and
+-- each shift belongs to one volunteer of the pool. Answers cannot be matched to
+-- requests by order: wrk calls request() once more than it sends (to check the
+-- script), and with several connections per thread answers come in any order.
 package.path = "bench/?.lua;" .. package.path
 require "report"
 
@@ -28,11 +32,12 @@ function init(args)
     n = n + 1
   end
   people = pool
+  by_shift = {}
+  for _, who in ipairs(pool) do by_shift[who.shift] = who end
   nextone = 0
   cancels = {}
   signups, cancelled, refused = 0, 0, 0
   first_refused = nil
-  inflight = {}
 end
 
 function thread_count()
@@ -52,29 +57,27 @@ end
 function request()
   local c = table.remove(cancels, 1)
   if c then
-    table.insert(inflight, {kind = "cancel"})
     return post("/signups/" .. c.id .. "/cancel", c.who, "&from=card")
   end
   nextone = nextone % #people + 1
   local who = people[nextone]
-  table.insert(inflight, {kind = "signup", who = who})
   return post("/shifts/" .. who.shift .. "/signup", who, "")
 end
 
 function response(status, headers, body)
-  local sent = table.remove(inflight, 1)
   if status >= 400 then
     refused = refused + 1
     if refused == 1 then
-      first_refused = status .. " " .. (sent and sent.kind or "?") .. " " ..
-        body:gsub("%s+", " "):sub(1, 160)
+      first_refused = status .. " " .. body:gsub("%s+", " "):sub(1, 160)
     end
     return
   end
-  if sent and sent.kind == "signup" then
+  local shift = body:match('id="shift%-(%d+)"')
+  local id = body:match("/signups/(%d+)/cancel")
+  if id and shift and by_shift[shift] then
+    -- Signed up (the card offers to cancel): cancel it next.
     signups = signups + 1
-    local id = body:match("/signups/(%d+)/cancel")
-    if id then table.insert(cancels, {id = id, who = sent.who}) end
+    table.insert(cancels, {id = id, who = by_shift[shift]})
   else
     cancelled = cancelled + 1
   end

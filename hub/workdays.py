@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -10,8 +11,13 @@ import chinese_calendar
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@lru_cache(maxsize=4096)
 def is_workday(day: date) -> bool:
-    """The official calendar where it is known, else Monday to Friday."""
+    """The official calendar where it is known, else Monday to Friday.
+
+    Cached: the calendar is fixed for a day, and a review queue asks about the
+    same few weeks of days for every filing on every request.
+    """
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:  # a year the calendar does not cover yet

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from hub.permissions import (
@@ -13,6 +13,7 @@ from hub.permissions import (
     Qualification,
     Role,
 )
+from hub.web.fields import SelectField
 
 _NAME = [
     DataRequired(message=_l("Enter a name.")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask
+from sqlalchemy.orm import joinedload
 
 from hub.extensions import db, login_manager
 
@@ -22,7 +23,8 @@ def init_auth(app: Flask) -> None:
         raw_id, _, nonce = user_id.partition(":")
         if not raw_id.isdigit() or not nonce:
             return None
-        user = db.session.get(User, int(raw_id))
+        # The roles with the person, in one query: every page checks them.
+        user = db.session.get(User, int(raw_id), options=[joinedload(User.grants)])
         if user is None or not user.active:
             return None
         if not secrets.compare_digest(user.session_nonce, nonce):

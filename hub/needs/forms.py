@@ -7,12 +7,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms import SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from hub.categories import SERVICE_CATEGORY_LABELS, ServiceCategory
 from hub.models.needs import DESCRIPTION_MAX
-from hub.web.fields import required_text
+from hub.web.fields import SelectField, required_text
 
 
 def optional_int(value: Any) -> int | None:

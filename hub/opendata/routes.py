@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 
 from flask import (
@@ -43,13 +44,41 @@ def index():
 @bp.route("/open-data/ocds/release-package.json")
 @public
 def release_package():
-    """Every purchased-service process as an OCDS 1.1 release package (streamed)."""
+    """A page of purchased-service processes as an OCDS 1.1 release package, in
+    tender order; ``links.next`` is the next page (``?after=<last tender id>``)."""
+    after = max(0, request.args.get("after", 0, type=int))
+    package = ocds.package_page(
+        uri=url_for("opendata.release_package", after=after or None, _external=True),
+        next_uri=lambda last: url_for(
+            "opendata.release_package", after=last, _external=True
+        ),
+        publisher=current_app.config["OCDS_PUBLISHER"],
+        prefix=current_app.config["OCDS_OCID_PREFIX"],
+        after=after,
+    )
+    return _open(
+        Response(
+            json.dumps(package, ensure_ascii=False, separators=(",", ":")),
+            mimetype="application/json",
+        )
+    )
+
+
+@bp.route("/open-data/ocds/release-package-all.json")
+@public
+def release_package_all():
+    """Every purchased-service process in one OCDS 1.1 release package (streamed):
+    the bulk download, tens of megabytes for a whole city."""
     chunks = ocds.package_chunks(
-        uri=url_for("opendata.release_package", _external=True),
+        uri=url_for("opendata.release_package_all", _external=True),
         publisher=current_app.config["OCDS_PUBLISHER"],
         prefix=current_app.config["OCDS_OCID_PREFIX"],
     )
-    response = Response(stream_with_context(chunks), mimetype="application/json")
+    return _open(Response(stream_with_context(chunks), mimetype="application/json"))
+
+
+def _open(response: Response) -> Response:
+    """Open data: cached for five minutes by proxies, readable from any site."""
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

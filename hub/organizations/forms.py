@@ -9,7 +9,6 @@ from stdnum.cn import uscc
 from wtforms import (
     IntegerField,
     SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -32,7 +31,7 @@ from hub.categories import (
 )
 from hub.models.organizations import DocumentKind, Stage
 from hub.permissions import ROLE_LABELS, Role
-from hub.web.fields import required_text
+from hub.web.fields import SelectField, required_text
 
 DOCUMENT_KIND_LABELS = {
     DocumentKind.CHARTER: _l("Charter (章程)"),

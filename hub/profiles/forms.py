@@ -9,7 +9,6 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectChoice,
-    SelectField,
     StringField,
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
@@ -24,6 +23,7 @@ from hub.categories import (
 from hub.models.profiles import DAYS, PARTS
 from hub.organizations.forms import CheckboxesField
 from hub.profiles.services import MAX_MONTHLY_HOURS, is_minor
+from hub.web.fields import SelectField
 
 
 class ProfileForm(FlaskForm):

@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -18,7 +17,7 @@ from hub.categories import SERVICE_CATEGORY_LABELS, ServiceCategory
 from hub.models.evaluations import Conclusion
 from hub.models.projects import Funding
 from hub.projects.labels import CONCLUSION_LABELS, FUNDING_LABELS
-from hub.web.fields import MoneyField, required_text
+from hub.web.fields import MoneyField, SelectField, required_text
 
 _LONG = Length(max=2000, message=_l("At most %(max)d characters."))
 

@@ -8,24 +8,28 @@ from typing import Any
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from hub import audit
 from hub.extensions import db
-from hub.models import Community, Organization, Project
+from hub.models import Community, Organization, Project, User
 from hub.models.evaluations import Conclusion
 from hub.models.organizations import TransitionNotAllowed
 from hub.models.projects import Funding, LinkState, ProjectNotLinked, ProjectState
 from hub.organizations.policy import is_staff, reviewed_street_ids
 from hub.permissions import Permission
 from hub.projects import forms, policy, services
+from hub.shifts.routes import upcoming_query, upcoming_shifts
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
 from hub.web.state_tabs import chosen_state, counts_by_state
 
 bp = Blueprint("projects", __name__)
+
+#: Shifts per page of a project's "all upcoming shifts".
+SHIFTS_PER_PAGE = 20
 
 
 def _status(form: Any) -> int:
@@ -46,10 +50,54 @@ def _load(project_id: int, check: Callable[[Any, Project], bool]) -> Project:
 @public
 def show(project_id: int):
     """The public project page: what, where, who runs it, who coordinates, when."""
-    project = db.get_or_404(Project, project_id)
+    project = db.get_or_404(
+        Project,
+        project_id,
+        # What the page shows, in one query (the coordinator's roles are not).
+        options=[
+            joinedload(Project.organization),
+            joinedload(Project.community),
+            joinedload(Project.coordinator).lazyload(User.grants),
+            joinedload(Project.meeting),
+            joinedload(Project.evaluation_window),
+        ],
+    )
     if not policy.can_view_project(current_user, project):
         abort(404)
     return render_template("projects/show.html", project=project)
+
+
+@bp.route("/projects/<int:project_id>/shifts")
+@public
+def shifts(project_id: int):
+    """Every upcoming shift of a recruiting project, a page at a time."""
+    project = db.get_or_404(Project, project_id)
+    if not policy.can_view_project(current_user, project):
+        abort(404)
+    total = 0
+    if project.state == ProjectState.RECRUITING:
+        total = db.session.scalar(
+            upcoming_query(project).with_only_columns(func.count()).order_by(None)
+        )
+    pages = max(1, -(-total // SHIFTS_PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = (
+        upcoming_shifts(
+            project,
+            limit=SHIFTS_PER_PAGE,
+            offset=(page - 1) * SHIFTS_PER_PAGE,
+        )
+        if total
+        else []
+    )
+    return render_template(
+        "projects/shifts.html",
+        project=project,
+        shifts=shown,
+        total=total,
+        page=page,
+        pages=pages,
+    )
 
 
 # The organization's side ------------------------------------------------------

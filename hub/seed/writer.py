@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -26,22 +26,30 @@ class Progress:
         self.started = time.monotonic()
         self._last = 0.0
 
-    def show(self, phase: str, done: int, total: int, *, force: bool = False) -> None:
+    def show(
+        self, phase: str, done: int, total: int | None, *, force: bool = False
+    ) -> None:
+        """``total`` None: a stream of unknown length, shown as a count only."""
         if self.quiet:
             return
         now = time.monotonic()
         if not force and now - self._last < 0.5:
             return
         self._last = now
-        share = 100 * done / total if total else 100
-        width = 24
-        filled = int(width * min(done, total) / total) if total else width
-        bar = "#" * filled + "-" * (width - filled)
         sys.stderr.write(
-            f"\r[{bar}] {phase:<18} {done:>9,}/{total:<9,} {share:5.1f}%  "
-            f"{now - self.started:6.1f}s "
+            f"\r{self.line(phase, done, total)}  {now - self.started:6.1f}s "
         )
         sys.stderr.flush()
+
+    @staticmethod
+    def line(phase: str, done: int, total: int | None) -> str:
+        """The bar, the phase and the count (of the total, with a share, if known)."""
+        width = 24
+        if not total:
+            return f"[{'=' * width}] {phase:<18} {done:>9,}"
+        filled = int(width * min(done, total) / total)
+        bar = "#" * filled + "-" * (width - filled)
+        return f"[{bar}] {phase:<18} {done:>9,}/{total:<9,} {100 * done / total:5.1f}%"
 
     def done(self, phase: str, total: int) -> None:
         self.show(phase, total, total, force=True)
@@ -80,13 +88,14 @@ class Writer:
     ) -> int:
         """Insert every row; returns how many."""
         label = label or table
-        total = total or 1
+        if total is None and isinstance(rows, Sized):
+            total = len(rows)
         if self.postgres:
             written = self._copy(table, columns, rows, total, label)
         else:
             written = self._executemany(table, columns, rows, total, label)
         self.counts[table] = self.counts.get(table, 0) + written
-        self.progress.done(label, max(written, 1) if total == 1 else written)
+        self.progress.done(label, written)
         return written
 
     def _copy(self, table, columns, rows, total, label) -> int:  # noqa: ANN001

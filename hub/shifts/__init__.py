@@ -3,23 +3,43 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
+from babel import dates
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 
 
 def when(starts_at: datetime, ends_at: datetime | None = None) -> str:
     """Like 12月6日 周六 09:00–11:30 (Asia/Shanghai); without an end, only the start."""
     locale = get_locale()
-    chinese = locale is not None and locale.language == "zh"
+    return _when(str(locale), str(get_timezone()), starts_at, ends_at)
+
+
+@lru_cache(maxsize=8192)
+def _when(
+    locale: str, timezone: str, starts_at: datetime, ends_at: datetime | None
+) -> str:
+    """The same shifts are shown again and again: format each one once.
+
+    A pure function of its arguments (aware datetimes hash by their instant), so
+    the cache can never show a stale time.
+    """
+    chinese = locale.startswith("zh")
     pattern = "M月d日 EEE HH:mm" if chinese else "EEE d MMM HH:mm"
+    tz = ZoneInfo(timezone)
+
+    def fmt(moment: datetime, pattern: str) -> str:
+        return dates.format_datetime(moment, pattern, tzinfo=tz, locale=locale)
+
     if ends_at is None:
-        return format_datetime(starts_at, pattern)
-    end = format_datetime(ends_at, "HH:mm")
+        return fmt(starts_at, pattern)
+    end = fmt(ends_at, "HH:mm")
     if ends_at - starts_at >= timedelta(days=1):
-        end = format_datetime(ends_at, pattern)
-    return f"{format_datetime(starts_at, pattern)}–{end}"
+        end = fmt(ends_at, pattern)
+    return f"{fmt(starts_at, pattern)}–{end}"
 
 
 def init_shifts(app: Flask) -> None:
@@ -28,7 +48,12 @@ def init_shifts(app: Flask) -> None:
     from hub.categories import SKILL_LABELS
     from hub.notifications.messages import register_kind
     from hub.shifts import calendar, finding, poster, roster
-    from hub.shifts.routes import bp, my_signups_for, upcoming_shifts
+    from hub.shifts.routes import (
+        PROJECT_PAGE_SHIFTS,
+        bp,
+        my_signups_for,
+        upcoming_shifts,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(finding.bp)
@@ -37,6 +62,7 @@ def init_shifts(app: Flask) -> None:
     roster.init_roster(app)
     app.jinja_env.globals.update(
         upcoming_shifts=upcoming_shifts,
+        project_page_shifts=PROJECT_PAGE_SHIFTS,
         my_signups_for=my_signups_for,
         skill_label=lambda value: str(SKILL_LABELS.get(value, value)),
     )

@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectChoice,
-    SelectField,
     StringField,
 )
 from wtforms.validators import (
@@ -26,7 +25,7 @@ from hub.categories import (
     Skill,
 )
 from hub.organizations.forms import CheckboxesField
-from hub.web.fields import LocalDateTimeField, required_text
+from hub.web.fields import LocalDateTimeField, SelectField, required_text
 
 
 def _ends_after_start(form: FlaskForm, field: LocalDateTimeField) -> None:
@@ -78,10 +77,6 @@ class ShiftForm(FlaskForm):
         ),
         render_kw={"inputmode": "numeric"},
     )
-
-
-class CancelForm(FlaskForm):
-    """Only the CSRF token: cancelling one's own sign-up needs no words."""
 
 
 class FindForm(FlaskForm):

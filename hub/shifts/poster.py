@@ -41,5 +41,5 @@ def show(project_id: int):
         project=project,
         url=url,
         qr=qr_svg(url, _("QR code to the project page: %(url)s", url=url)),
-        shifts=upcoming_shifts(project)[:POSTER_SHIFTS],
+        shifts=upcoming_shifts(project, limit=POSTER_SHIFTS),
     )

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from hub.extensions import db, limiter
@@ -24,19 +24,30 @@ from hub.web.urls import safe_next
 bp = Blueprint("shifts", __name__)
 
 
-def upcoming_shifts(project: Project) -> list[Shift]:
+#: Shifts on the project page; the rest are on its "all upcoming shifts" pages.
+PROJECT_PAGE_SHIFTS = 10
+
+
+def upcoming_query(project: Project):  # noqa: ANN201 - a Select of Shift
+    """A project's scheduled shifts that have not started (a query)."""
+    return select(Shift).where(
+        Shift.project_id == project.id,
+        Shift.state == ShiftState.SCHEDULED,
+        Shift.starts_at > utcnow(),
+    )
+
+
+def upcoming_shifts(
+    project: Project, *, limit: int = PROJECT_PAGE_SHIFTS, offset: int = 0
+) -> list[Shift]:
     """A project's scheduled shifts that have not started, soonest first."""
     return list(
         db.session.scalars(
-            select(Shift)
-            .where(
-                Shift.project_id == project.id,
-                Shift.state == ShiftState.SCHEDULED,
-                Shift.starts_at > utcnow(),
-            )
+            upcoming_query(project)
             .options(selectinload(Shift.grid))
-            .order_by(Shift.starts_at)
-            .limit(50)
+            .order_by(Shift.starts_at, Shift.id)
+            .limit(limit)
+            .offset(offset)
         )
     )
 
@@ -134,25 +145,33 @@ def cancel(signup_id: int):
     return see_other(safe_next("shifts.mine"))
 
 
+#: Past and cancelled sign-ups shown on My shifts; hours served are in My hours.
+PAST_SHOWN = 20
+
+
 @bp.route("/my/shifts")
 @requires(Permission.SHIFTS_SIGNUP)
 def mine():
-    """My upcoming and past shifts."""
-    signups = db.session.scalars(
-        select(Signup)
-        .where(Signup.user_id == current_user.id)
-        .options(selectinload(Signup.shift).selectinload(Shift.project))
-        .order_by(Signup.starts_at)
-    ).all()
+    """My upcoming shifts, and the latest past and cancelled ones."""
     now = utcnow()
-    upcoming = [s for s in signups if s.ends_at > now and s.state in ACTIVE_STATES]
-    past = [s for s in signups if s not in upcoming][::-1][:50]
+    my_signups = select(Signup).where(Signup.user_id == current_user.id)
+    holding = Signup.state.in_(ACTIVE_STATES) & (Signup.ends_at > now)
+    loaded = joinedload(Signup.shift).joinedload(Shift.project)
+    upcoming = db.session.scalars(
+        my_signups.where(holding).options(loaded).order_by(Signup.starts_at, Signup.id)
+    ).all()
+    past = db.session.scalars(
+        my_signups.where(~holding)
+        .options(loaded)
+        .order_by(Signup.starts_at.desc(), Signup.id.desc())
+        .limit(PAST_SHOWN)
+    ).all()
     token = current_user.calendar_token
     return render_template(
         "shifts/mine.html",
         upcoming=upcoming,
         past=past,
-        form=forms.CancelForm(),
+        past_shown=PAST_SHOWN,
         feed_url=(
             url_for("calendar.feed", token=token, _external=True) if token else None
         ),

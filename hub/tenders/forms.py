@@ -12,7 +12,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -25,7 +24,7 @@ from wtforms.validators import (
 )
 
 from hub.categories import SERVICE_CATEGORY_LABELS, ServiceCategory
-from hub.web.fields import LocalDateTimeField, MoneyField, required_text
+from hub.web.fields import LocalDateTimeField, MoneyField, SelectField, required_text
 
 _TEXT = Length(max=4000, message=_l("At most %(max)d characters."))
 

@@ -73,5 +73,5 @@ def test_public_reads_open_data(browsing: Browsing, check: Check) -> None:
     go(page, check, page.locator("a[href='/open-data']").click)
     expect(page.locator("h1")).to_have_text("购买服务资金去向")
     expect(
-        page.locator("a[href='/open-data/ocds/release-package.json']")
+        page.locator("a[href='/open-data/ocds/release-package-all.json']")
     ).to_be_visible()

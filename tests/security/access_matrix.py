@@ -480,6 +480,20 @@ MATRIX: list[Case] = [
         "draft project A",
         project_id="@draft_project_a",
     ),
+    row(
+        "projects.shifts",
+        "GET",
+        ALL,
+        "recruiting project A",
+        project_id="@project_a",
+    ),
+    row(
+        "projects.shifts",
+        "GET",
+        "404 404 ok 404 404 404 ok 404 404",
+        "draft project A",
+        project_id="@draft_project_a",
+    ),
     row("shifts.sign_up", "POST", USER, "shift A", shift_id="@shift_a"),
     row(
         "shifts.cancel",
@@ -835,6 +849,7 @@ MATRIX: list[Case] = [
     row("opendata.index", "GET", ALL),
     row("opendata.projects_csv", "GET", ALL),
     row("opendata.release_package", "GET", ALL),
+    row("opendata.release_package_all", "GET", ALL),
     # Administration ------------------------------------------------------------------
     *both("admin.places", ADMIN),
     *both("admin.street", ADMIN, "street A", street_id="@street_a"),

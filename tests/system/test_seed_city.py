@@ -144,3 +144,15 @@ def test_pages_render_for_seeded_people(seeded) -> None:
         assert _count(AuditEntry) == 1
     verify = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert verify.exit_code == 0, verify.output
+
+
+def test_progress_line_shows_a_share_only_of_a_known_total() -> None:
+    from hub.seed.writer import Progress
+
+    known = Progress.line("users", 5_000, 20_000)
+    assert "5,000/20,000" in known
+    assert "25.0%" in known
+    assert known.startswith("[######------------------]")
+    unknown = Progress.line("users (volunteers)", 20_000, None)
+    assert "20,000" in unknown
+    assert "%" not in unknown and "/" not in unknown

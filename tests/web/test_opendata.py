@@ -140,6 +140,48 @@ def test_release_package_validates_and_has_every_stage(client) -> None:
     assert len(ids) == len(set(ids))
 
 
+def test_bulk_package_has_every_process_and_validates(client) -> None:
+    tender, _project = _completed_purchase()
+    other = open_tender(title="还在征集的需求")
+    response = client.get("/open-data/ocds/release-package-all.json")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    package = json.loads(response.get_data(as_text=True))
+    errors = sorted(_schema_validator().iter_errors(package), key=str)
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    assert [r["ocid"] for r in package["releases"]] == [
+        f"ocds-shanzhi-{tender.id}",
+        f"ocds-shanzhi-{other.id}",
+    ]
+    assert "links" not in package
+
+
+def test_pages_link_to_the_next_until_the_last(client, monkeypatch) -> None:
+    from hub.opendata import ocds
+
+    monkeypatch.setattr(ocds, "PAGE_SIZE", 2)
+    tenders = [open_tender(title=f"需求 {i}") for i in range(5)]
+    seen, url, pages = [], "/open-data/ocds/release-package.json", 0
+    while url:
+        package = client.get(url).get_json()
+        errors = sorted(_schema_validator().iter_errors(package), key=str)
+        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+        assert package["extensions"] == [ocds.PAGINATION_EXTENSION]
+        assert len(package["releases"]) <= 2
+        seen += [r["ocid"] for r in package["releases"]]
+        url = package.get("links", {}).get("next")
+        if url:
+            assert url.startswith("http://localhost/open-data/ocds/release-package")
+            url = url.removeprefix("http://localhost")
+        pages += 1
+    assert pages == 3
+    assert seen == [f"ocds-shanzhi-{t.id}" for t in tenders]
+    # A page past the end is an empty package, not an error.
+    last = client.get(f"/open-data/ocds/release-package.json?after={tenders[-1].id}")
+    assert last.status_code == 200
+    assert last.get_json()["releases"] == []
+
+
 def test_ocid_prefix_is_configurable(app, client) -> None:
     tender = open_tender()
     app.config["OCDS_OCID_PREFIX"] = "ocds-abc123"

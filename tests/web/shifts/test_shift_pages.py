@@ -162,3 +162,40 @@ def test_only_the_projects_staff_edit_shifts(client, login) -> None:
     shift = factories.shift()
     login(factories.org_staff())
     assert client.get(f"/shifts/{shift.id}/edit").status_code == 403
+
+
+def test_project_page_shows_the_next_ten_and_links_to_all(client, login) -> None:
+    project = factories.recruiting_project()
+    shifts = [
+        factories.shift(project, hours_from_now=24 + 3 * i, length_hours=1)
+        for i in range(25)
+    ]
+    me = login(factories.volunteer())
+    services.sign_up(shifts[21], user=me)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert page.count('class="card shift"') == 10
+    assert f'id="shift-{shifts[9].id}"' in page
+    assert f'id="shift-{shifts[10].id}"' not in page
+    assert f'href="/projects/{project.id}/shifts"' in page
+
+    first = client.get(f"/projects/{project.id}/shifts").get_data(as_text=True)
+    assert first.count('class="card shift"') == 20
+    assert "共 25 个即将开始的班次" in first
+    assert f'href="/projects/{project.id}/shifts?page=2"' in first
+    second = client.get(f"/projects/{project.id}/shifts?page=2").get_data(as_text=True)
+    assert second.count('class="card shift"') == 5
+    assert f'id="shift-{shifts[24].id}"' in second
+    # My sign-up shows as mine there, and a plain form comes back to this page.
+    card = second.split(f'id="shift-{shifts[21].id}"')[1].split("</li>")[0]
+    assert "/signups/" in card
+    assert f'name="next" value="/projects/{project.id}/shifts?page=2"' in card
+    # Out-of-range pages show the last page rather than nothing.
+    last = client.get(f"/projects/{project.id}/shifts?page=9").get_data(as_text=True)
+    assert last.count('class="card shift"') == 5
+
+
+def test_project_with_few_shifts_has_no_link_to_more(client) -> None:
+    shift = factories.shift()
+    page = client.get(f"/projects/{shift.project_id}").get_data(as_text=True)
+    assert page.count('class="card shift"') == 1
+    assert f"/projects/{shift.project_id}/shifts" not in page
