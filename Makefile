@@ -82,7 +82,7 @@ messages: $(RUN_STAMP)
 
 ## City-scale benchmark on PostgreSQL with gunicorn and wrk; writes docs/benchmarks.md.
 ## Seeds the `bench` database with `flask seed city` once (about 5 minutes), then
-## about 7 minutes of load. BENCH_SCALE=0.1 for a quick run.
+## about 8 minutes of load. BENCH_SCALE=0.1 for a quick run.
 bench: install services
 	@command -v wrk >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then \

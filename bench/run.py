@@ -417,12 +417,12 @@ def describe(t: dict, results: dict) -> str:
         for k, c in (("1 client", "one"), ("10 clients", "ten"))
         if c in signup
     )
-    ocds = results.get("ocds", {}).get("one")
-    size = (
-        f"{ocds['bytes'] / max(ocds['requests'], 1) / 1e6:.1f} MB per response"
-        if ocds
-        else ""
-    )
+    sizes = [
+        f"{what} {one['bytes'] / max(one['requests'], 1) / 1e3:,.0f} KB"
+        for key, what in (("ocds", "a page"), ("ocds_all", "the bulk download"))
+        if (one := results.get(key, {}).get("one"))
+    ]
+    size = ", ".join(sizes) + " per response" if sizes else "not run"
     load = os.getloadavg()
     return (
         f"Run {when}: seed {SEED}, scale {SCALE:g}; gunicorn {WORKERS} "

@@ -9,6 +9,7 @@ from flask import url_for
 
 from hub import audit
 from hub.auth.services import people_with_role
+from hub.db import begin_writing
 from hub.errors import DomainError
 from hub.extensions import db
 from hub.models import Community, EvaluationMeeting, Organization, Project, User
@@ -340,10 +341,15 @@ def record_meeting(
 
 
 def cancel_project(project: Project, *, by: User, reason: str) -> None:
-    """Stop the project, with the reason everyone involved is told."""
+    """Stop the project, with the reason everyone involved is told; its shifts that
+    have not started are cancelled, and the volunteers on them told."""
+    from hub.shifts import services as shift_services
+
     if not reason.strip():
         raise ValueError("a reason is required")
+    begin_writing()
     _move(project, ProjectState.CANCELLED, by=by, reason=reason.strip())
+    shift_services.cancel_upcoming_shifts(project, by=by, reason=reason.strip())
     people = organization_staff(project.organization_id) + street_reviewers(
         project.street_id
     )

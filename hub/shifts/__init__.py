@@ -90,5 +90,8 @@ def init_shifts(app: Flask) -> None:
         ),
         "signup_removed": _l("The organizer removed you from %(project)s: %(reason)s"),
         "shift_cancelled": _l("A shift of %(project)s was cancelled: %(reason)s"),
+        "shift_changed": _l(
+            "A shift of %(project)s you are on has changed: now %(when)s at %(place)s."
+        ),
     }.items():
         register_kind(kind, message)

@@ -66,9 +66,16 @@ def my_signups_for(user, shift_ids: list[int]) -> dict[int, Signup]:  # noqa: AN
     return {s.shift_id: s for s in rows}
 
 
-def _card(shift: Shift, status: int = 200):  # noqa: ANN202
-    """The card again, as the page that sent the form showed it, and the message."""
-    mine = my_signups_for(current_user, [shift.id]).get(shift.id)
+#: ``_card``'s default: look up the person's sign-up on the shift.
+_LOOK_UP = object()
+
+
+def _card(shift_id: int, status: int = 200, *, mine: object = _LOOK_UP):  # noqa: ANN202
+    """The card again, as the page that sent the form showed it, and the message.
+    ``mine``: the person's active sign-up on the shift when already known."""
+    shift = db.session.get(Shift, shift_id, options=[joinedload(Shift.grid)])
+    if mine is _LOOK_UP:
+        mine = my_signups_for(current_user, [shift.id]).get(shift.id)
     back = request.form.get("next")
     html = render_template(
         "shifts/_card_response.html",
@@ -93,7 +100,7 @@ def _signer_key() -> str:
 @limiter.limit(SIGNUP_LIMIT, key_func=_signer_key)
 def sign_up(shift_id: int):
     """Take a place on a shift, or join its waitlist when it is full."""
-    shift = db.get_or_404(Shift, shift_id)
+    shift = db.get_or_404(Shift, shift_id, options=[joinedload(Shift.project)])
     back = safe_next(
         value=request.form.get("next")
         or url_for("projects.show", project_id=shift.project_id)
@@ -114,11 +121,12 @@ def sign_up(shift_id: int):
         )
         category, status = "warning", 409
     else:
+        confirmed = signup.state == "confirmed"
         db.session.commit()
         status, category = 200, "success"
         message = (
             _("You are signed up. See it in My shifts.")
-            if signup.state == "confirmed"
+            if confirmed
             else _(
                 "The shift is full: you are on the waitlist and will be told "
                 "if a place frees up."
@@ -126,7 +134,7 @@ def sign_up(shift_id: int):
         )
     flash(message, category)
     if is_htmx():
-        return _card(db.session.get(Shift, shift_id), status)
+        return _card(shift_id, status)
     return see_other(back)
 
 
@@ -137,11 +145,12 @@ def cancel(signup_id: int):
     signup = db.get_or_404(Signup, signup_id)
     if signup.user_id != current_user.id:
         abort(404)
+    shift_id = signup.shift_id
     services.cancel_signup(signup, by=current_user)
     db.session.commit()
     flash(_("Cancelled. Thank you for letting us know."), "success")
     if is_htmx() and request.form.get("from") == "card":
-        return _card(db.session.get(Shift, signup.shift_id))
+        return _card(shift_id, mine=None)  # one sign-up per person and shift
     return see_other(safe_next("shifts.mine"))
 
 

@@ -114,9 +114,12 @@ def update_shift(
     grid: Grid | None = None,
     required_skills: list[str] | None = None,
 ) -> None:
-    """Change a shift; capacity never below those already confirmed."""
+    """Change a shift; capacity never below those already confirmed. When its time
+    or place changes, everyone signed up or waiting is told the new one, and a
+    reminder is due again for the new time."""
     begin_writing()
     _check_shift(shift.project, starts_at, ends_at, grid)
+    before = (shift.starts_at, shift.ends_at, shift.place)
     result = db.session.execute(
         update(Shift)
         .where(Shift.id == shift.id, Shift.confirmed_count <= capacity)
@@ -132,15 +135,45 @@ def update_shift(
     )
     if result.rowcount != 1:
         raise CapacityBelowConfirmed(shift.id)
+    moved = (starts_at, ends_at) != before[:2]
     db.session.execute(
         update(Signup)
         .where(Signup.shift_id == shift.id)
-        .values(starts_at=starts_at, ends_at=ends_at)
+        .values(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            **({"reminded_at": None} if moved else {}),
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.expire(shift)
-    _promote(db.session.get(Shift, shift.id))
+    shift = db.session.get(Shift, shift.id)
+    if moved or place.strip() != before[2]:
+        _tell_changed(shift)
+    _promote(shift)
     audit.record(by, shift, "shift.update", street_id=shift.project.street_id)
+
+
+def _tell_changed(shift: Shift) -> None:
+    """Tell the people on a shift its new time and place, each in their language."""
+    people = db.session.scalars(
+        select(Signup)
+        .where(Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES))
+        .options(selectinload(Signup.user))
+        .order_by(Signup.queued_at, Signup.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    for signup in people:
+        notify(
+            signup.user,
+            "shift_changed",
+            params={
+                "project": shift.project.title,
+                "when": when_for(signup.user, shift.starts_at, shift.ends_at),
+                "place": shift.place,
+            },
+            url=url_for("shifts.mine"),
+        )
 
 
 def _active(shift_id: int, user_id: int) -> Signup | None:
@@ -298,6 +331,30 @@ def cancel_signup(
 def cancel_shift(shift: Shift, *, by: User, reason: str) -> None:
     """Cancel a shift with a reason; everyone signed up is told."""
     begin_writing()
+    _cancel(shift, by=by, reason=reason)
+
+
+def cancel_upcoming_shifts(
+    project: Project, *, by: User, reason: str, now: datetime | None = None
+) -> int:
+    """Cancel a project's shifts that have not started (the project is cancelled):
+    everyone signed up or waiting is told, as for one shift. Returns how many."""
+    now = now or utcnow()
+    shifts = db.session.scalars(
+        select(Shift)
+        .where(
+            Shift.project_id == project.id,
+            Shift.state == ShiftState.SCHEDULED,
+            Shift.starts_at > now,
+        )
+        .order_by(Shift.starts_at, Shift.id)
+    ).all()
+    for shift in shifts:
+        _cancel(shift, by=by, reason=reason)
+    return len(shifts)
+
+
+def _cancel(shift: Shift, *, by: User, reason: str) -> None:
     if not reason.strip():
         raise ValueError("a reason is required")
     shift = db.session.get(Shift, shift.id)

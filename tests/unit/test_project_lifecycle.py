@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from hub.extensions import db
 from hub.models import AuditEntry, Notification
+from hub.models.base import utcnow
 from hub.models.organizations import Stage, TransitionNotAllowed
 from hub.models.projects import (
     PROJECT_TRANSITIONS,
@@ -153,6 +155,47 @@ def test_cancel_needs_a_reason_and_tells_everyone() -> None:
         )
     )
     assert worker.id in told and owner.id not in told
+
+
+def test_cancelling_cancels_the_shifts_to_come_and_tells_the_volunteers() -> None:
+    from hub.models import Shift, Signup
+    from hub.models.shifts import ShiftState, SignupState
+    from hub.shifts import services as shift_services
+
+    project = factories.recruiting_project()
+    soon = factories.shift(project, capacity=1, hours_from_now=30)
+    later = factories.shift(project, hours_from_now=80)
+    started = factories.shift(project, hours_from_now=100)
+    started.starts_at = utcnow() - timedelta(minutes=30)  # under way: left alone
+    db.session.flush()
+    holder = shift_services.sign_up(soon, user=factories.volunteer())
+    waiting = shift_services.sign_up(soon, user=factories.volunteer())
+    other = shift_services.sign_up(later, user=factories.volunteer())
+    assert waiting.state == SignupState.WAITLISTED
+
+    owner = factories.owner_of(project.organization)
+    services.cancel_project(project, by=owner, reason="经费取消")
+
+    states = dict(db.session.execute(select(Shift.id, Shift.state)).all())
+    assert states[soon.id] == states[later.id] == ShiftState.CANCELLED
+    assert states[started.id] == ShiftState.SCHEDULED
+    assert {s.state for s in db.session.scalars(select(Signup)).all()} == {
+        SignupState.CANCELLED
+    }
+    told = db.session.execute(
+        select(Notification.user_id, Notification.params).where(
+            Notification.kind == "shift_cancelled"
+        )
+    ).all()
+    assert {user_id for user_id, _params in told} == {
+        holder.user_id,
+        waiting.user_id,
+        other.user_id,
+    }
+    assert all(params["reason"] == "经费取消" for _user, params in told)
+    assert (
+        db.session.scalar(select(Shift.confirmed_count).where(Shift.id == soon.id)) == 0
+    )
 
 
 def test_money_round_trips_exactly() -> None:

@@ -128,3 +128,64 @@ def test_cli_says_how_many_were_sent(app: Flask) -> None:
     assert result.output.strip() == "reminders: 1 sent"
     again = app.test_cli_runner().invoke(args=["reminders", "send"])
     assert again.output.strip() == "reminders: 0 sent"
+
+
+def test_a_moved_shift_tells_its_people_and_reminds_again_for_the_new_time() -> None:
+    signup = _confirmed(20, capacity=1)
+    waiting = services.sign_up(signup.shift, user=factories.volunteer())
+    assert send_reminders() == 1
+    shift = signup.shift
+    owner = factories.owner_of(shift.project.organization)
+    new_start = shift.starts_at + timedelta(hours=2)
+    services.update_shift(
+        shift,
+        by=owner,
+        starts_at=new_start,
+        ends_at=new_start + timedelta(hours=2),
+        place=shift.place,
+        capacity=1,
+    )
+    changed = db.session.scalars(
+        select(Notification).where(Notification.kind == "shift_changed")
+    ).all()
+    assert {n.user_id for n in changed} == {signup.user_id, waiting.user_id}
+    local = new_start.astimezone(SHANGHAI)
+    assert all(f"{local:%H:%M}" in n.params["when"] for n in changed)
+    # The holder was reminded of the old time: reminded again for the new one.
+    assert send_reminders() == 1
+    assert len(_reminded(signup.user)) == 2
+
+
+def test_a_new_place_is_told_but_the_reminder_stands() -> None:
+    signup = _confirmed(20)
+    assert send_reminders() == 1
+    shift = signup.shift
+    services.update_shift(
+        shift,
+        by=factories.owner_of(shift.project.organization),
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+        place="锁三社区二楼会议室",
+        capacity=shift.capacity,
+    )
+    (changed,) = db.session.scalars(
+        select(Notification).where(Notification.kind == "shift_changed")
+    ).all()
+    assert changed.params["place"] == "锁三社区二楼会议室"
+    assert send_reminders() == 0
+
+
+def test_changing_only_the_capacity_tells_nobody() -> None:
+    signup = _confirmed(20)
+    shift = signup.shift
+    services.update_shift(
+        shift,
+        by=factories.owner_of(shift.project.organization),
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+        place=shift.place,
+        capacity=shift.capacity + 2,
+    )
+    assert not db.session.scalars(
+        select(Notification).where(Notification.kind == "shift_changed")
+    ).all()

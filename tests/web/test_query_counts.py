@@ -201,7 +201,7 @@ def test_my_shifts(client, login, world) -> None:
 
 
 @pytest.mark.parametrize(
-    ("headers", "expected"), [({}, (20, 17)), (HX, (23, 20))], ids=["plain", "htmx"]
+    ("headers", "expected"), [({}, (18, 15)), (HX, (21, 18))], ids=["plain", "htmx"]
 )
 def test_sign_up_post(client, login, world, headers, expected) -> None:
     project = world.recruiting(0)
