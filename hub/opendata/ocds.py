@@ -17,19 +17,18 @@ from __future__ import annotations
 import calendar
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import extract, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, extract, func, select
 
 from hub.categories import SERVICE_CATEGORY_LABELS
 from hub.extensions import db
 from hub.i18n import gettext as _
-from hub.models import Organization, Project, Proposal, Tender
+from hub.models import Organization, Project, Proposal, Street, Tender
 from hub.models.base import utcnow
 from hub.models.evaluations import EvaluationMeeting
 from hub.models.hours import HourRecord, RecordState
@@ -156,9 +155,25 @@ class _Batch:
 
 
 _ORG = (Organization.id, Organization.name, Organization.credit_code)
+#: What a release reads of a tender (rows named as the model's attributes).
+_TENDER = (
+    Tender.id,
+    Tender.street_id,
+    Street.name.label("street_name"),
+    Tender.state,
+    Tender.title,
+    Tender.description,
+    Tender.category,
+    Tender.budget_fen,
+    Tender.created_at,
+    Tender.deadline,
+    Tender.period_start,
+    Tender.period_end,
+    Tender.awarded_at,
+)
 
 
-def _load_batch(tenders: list[Tender], now: datetime) -> _Batch:
+def _load_batch(tenders: Sequence[Row], now: datetime) -> _Batch:
     ids = [t.id for t in tenders]
     proposals: dict[int, list[_Bid]] = defaultdict(list)
     for tender_id, org_id, updated_at, *org in db.session.execute(
@@ -169,7 +184,9 @@ def _load_batch(tenders: list[Tender], now: datetime) -> _Batch:
     ):
         proposals[tender_id].append(_Bid(org_id, _Org(*org), updated_at))
     projects: dict[int, _Contract] = {}
-    for tender_id, *fields, org_id, org_name, credit_code in db.session.execute(
+    meetings: dict[int, _Meeting] = {}
+    # The contract, its supplier and its evaluation meeting (if any) in one query.
+    for row in db.session.execute(
         select(
             Project.tender_id,
             Project.id,
@@ -183,24 +200,21 @@ def _load_batch(tenders: list[Tender], now: datetime) -> _Batch:
             Project.created_at,
             Project.state_changed_at,
             *_ORG,
+            EvaluationMeeting.conclusion,
+            EvaluationMeeting.summary,
+            EvaluationMeeting.held_on,
         )
         .join(Project.organization)
+        .outerjoin(EvaluationMeeting, EvaluationMeeting.project_id == Project.id)
         .where(Project.tender_id.in_(ids))
     ):
+        (tender_id, project_id, *fields), rest = row[:11], row[11:]
+        org_id, org_name, credit_code, conclusion, summary, held_on = rest
         org = _Org(org_id, org_name, credit_code)
-        projects[tender_id] = _Contract(*fields[:2], org, *fields[2:])
+        projects[tender_id] = _Contract(project_id, fields[0], org, *fields[1:])
+        if conclusion is not None:
+            meetings[project_id] = _Meeting(conclusion, summary, held_on)
     project_ids = [p.id for p in projects.values()]
-    meetings = {
-        project_id: _Meeting(conclusion, summary, held_on)
-        for project_id, conclusion, summary, held_on in db.session.execute(
-            select(
-                EvaluationMeeting.project_id,
-                EvaluationMeeting.conclusion,
-                EvaluationMeeting.summary,
-                EvaluationMeeting.held_on,
-            ).where(EvaluationMeeting.project_id.in_(project_ids))
-        )
-    }
     hours: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     year = extract("year", HourRecord.served_on)
     month = extract("month", HourRecord.served_on)
@@ -258,12 +272,13 @@ def _assessment(meeting: _Meeting) -> dict[str, Any]:
     }
 
 
-def release(tender: Tender, batch: _Batch, *, prefix: str) -> dict[str, Any]:
-    """The release of one purchased-service process, as it stands now."""
+def release(tender: Row, batch: _Batch, *, prefix: str) -> dict[str, Any]:
+    """The release of one purchased-service process, as it stands now (``tender``:
+    a row of ``_TENDER``)."""
     ocid = f"{prefix}-{tender.id}"
     buyer = {
         "id": street_party_id(tender.street_id),
-        "name": _("%(street)s office", street=tender.street.name),
+        "name": _("%(street)s office", street=tender.street_name),
     }
     parties: dict[str, dict[str, Any]] = {
         buyer["id"]: {**buyer, "roles": ["buyer", "procuringEntity"]}
@@ -407,32 +422,21 @@ def _releases(
     left = limit
     while left is None or left > 0:
         size = BATCH if left is None else min(BATCH, left)
-        tenders = list(
-            db.session.scalars(
-                select(Tender)
-                .where(Tender.id > last_id)
-                .options(joinedload(Tender.street))
-                .order_by(Tender.id)
-                .limit(size)
-            )
-        )
+        tenders = db.session.execute(
+            select(*_TENDER)
+            .join(Tender.street)
+            .where(Tender.id > last_id)
+            .order_by(Tender.id)
+            .limit(size)
+        ).all()
         if not tenders:
             return
         batch = _load_batch(tenders, now)
         for tender in tenders:
             yield tender.id, release(tender, batch, prefix=prefix)
         last_id = tenders[-1].id
-        if left is None:
-            _forget(tenders)  # the whole city: keep memory flat
-        else:
+        if left is not None:
             left -= len(tenders)
-
-
-def _forget(tenders: list[Tender]) -> None:
-    """Drop a finished batch's tenders from the session so memory stays flat."""
-    for tender in tenders:
-        if tender in db.session:
-            db.session.expunge(tender)
 
 
 def _package_head(uri: str, publisher: str, now: datetime) -> dict[str, Any]:
