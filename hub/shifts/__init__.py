@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 
 def when(starts_at: datetime, ends_at: datetime | None = None) -> str:
     """Like 12月6日 周六 09:00–11:30 (Asia/Shanghai); without an end, only the start."""
-    locale = get_locale()
-    return _when(str(locale), str(get_timezone()), starts_at, ends_at)
+    locale = get_locale()  # None outside a request: the product's default
+    return _when(str(locale or "zh_CN"), str(get_timezone()), starts_at, ends_at)
 
 
 @lru_cache(maxsize=8192)
