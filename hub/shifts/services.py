@@ -156,14 +156,7 @@ def update_shift(
 
 def _tell_changed(shift: Shift) -> None:
     """Tell the people on a shift its new time and place, each in their language."""
-    people = db.session.scalars(
-        select(Signup)
-        .where(Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES))
-        .options(selectinload(Signup.user))
-        .order_by(Signup.queued_at, Signup.id)
-        .execution_options(populate_existing=True)
-    ).all()
-    for signup in people:
+    for signup in _people_on(shift):
         notify(
             signup.user,
             "shift_changed",
@@ -174,6 +167,18 @@ def _tell_changed(shift: Shift) -> None:
             },
             url=url_for("shifts.mine"),
         )
+
+
+def _people_on(shift: Shift) -> list[Signup]:
+    """Everyone confirmed or waiting on a shift, first come first, with accounts."""
+    return list(
+        db.session.scalars(
+            select(Signup)
+            .where(Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES))
+            .options(selectinload(Signup.user))
+            .order_by(Signup.queued_at, Signup.id)
+        )
+    )
 
 
 def _active(shift_id: int, user_id: int) -> Signup | None:
@@ -404,12 +409,7 @@ def message_shift(shift: Shift, *, by: User, text: str) -> int:
     text = text.strip()
     if not text:
         raise ValueError("a message needs text")
-    people = db.session.scalars(
-        select(Signup)
-        .where(Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES))
-        .options(selectinload(Signup.user))
-        .order_by(Signup.queued_at, Signup.id)
-    ).all()
+    people = _people_on(shift)
     if not people:
         return 0
     for signup in people:
