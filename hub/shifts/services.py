@@ -214,6 +214,15 @@ def _take_place(shift_id: int) -> bool:
     return taken.rowcount == 1
 
 
+def _state_now(shift_id: int) -> str:
+    """The shift's state as committed now, not as this session last saw it."""
+    return db.session.scalar(
+        select(Shift.state)
+        .where(Shift.id == shift_id)
+        .execution_options(populate_existing=True)
+    )
+
+
 def _free_place(shift_id: int) -> None:
     db.session.execute(
         update(Shift)
@@ -238,7 +247,14 @@ def sign_up(shift: Shift, *, user: User, now: datetime | None = None) -> Signup:
     clash = _overlap(user.id, shift)
     if clash is not None:
         raise OverlapsAnotherShift(clash)
-    state = SignupState.CONFIRMED if _take_place(shift.id) else SignupState.WAITLISTED
+    if _take_place(shift.id):
+        state = SignupState.CONFIRMED
+    elif _state_now(shift.id) != ShiftState.SCHEDULED:
+        # Cancelled by someone else while this request ran (the UPDATE waited for
+        # it): no place to wait for.
+        raise ShiftNotOpen(shift.id)
+    else:
+        state = SignupState.WAITLISTED
     if existing is None:
         signup = Signup(
             shift_id=shift.id,

@@ -201,3 +201,24 @@ def test_the_database_refuses_overbooking_whatever_the_code_does() -> None:
         db.session.execute(
             sa.update(Shift).where(Shift.id == shift.id).values(confirmed_count=2)
         )
+
+
+def test_a_shift_cancelled_meanwhile_refuses_rather_than_waitlists() -> None:
+    from sqlalchemy import update
+
+    from hub.models.shifts import ShiftState
+
+    shift = factories.shift(capacity=2)
+    # Another request cancels it after this one loaded the shift: this session
+    # still sees it scheduled (on PostgreSQL it keeps that copy; SQLite's write
+    # lock starts a fresh transaction, which sees the cancellation anyway).
+    db.session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id)
+        .values(state=ShiftState.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    assert shift.state == ShiftState.SCHEDULED
+    with pytest.raises(services.ShiftNotOpen):
+        services.sign_up(shift, user=factories.volunteer())
+    assert db.session.scalar(select(func.count()).select_from(Signup)) == 0
