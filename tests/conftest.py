@@ -11,6 +11,8 @@ import contextvars
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import flask
 import pytest
@@ -104,13 +106,11 @@ class ConnectionBoundSession(FlaskSQLAlchemySession):
         return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
 
 
-@pytest.fixture
-def db_session(app: Flask) -> Iterator[sa.orm.scoped_session]:
-    """A session inside a transaction that is rolled back after the test.
-
-    A request context is pushed too, so services that build links (url_for in
-    notifications) work when tests call them directly.
-    """
+@contextmanager
+def rolled_back_session(app: Flask) -> Iterator[tuple[sa.Connection, Any]]:
+    """A request context and a session inside one transaction on one connection,
+    rolled back at the end: (connection, session). Commits in code release
+    savepoints only."""
     with app.test_request_context():
         connection = db.engine.connect()
         transaction = connection.begin()
@@ -124,12 +124,23 @@ def db_session(app: Flask) -> Iterator[sa.orm.scoped_session]:
         )
         limiter.reset()
         try:
-            yield db.session
+            yield connection, db.session
         finally:
             db.session.remove()
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[sa.orm.scoped_session]:
+    """A session inside a transaction that is rolled back after the test.
+
+    A request context is pushed too, so services that build links (url_for in
+    notifications) work when tests call them directly.
+    """
+    with rolled_back_session(app) as (_connection, session):
+        yield session
 
 
 class HubClient(FlaskClient):

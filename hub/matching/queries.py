@@ -151,42 +151,6 @@ def _clashes_with(user_id: int):  # noqa: ANN202
     )
 
 
-def candidate_shifts(
-    person: Person,
-    now: datetime,
-    *,
-    window_days: int = WINDOW_DAYS,
-    limit: int = CANDIDATE_LIMIT,
-) -> list[Shift]:
-    """Open shifts near the person, not clashing with theirs, closest then soonest."""
-    closeness = case(
-        (and_(literal(person.grid_id is not None), Shift.grid_id == person.grid_id), 2),
-        (Project.community_id == person.community_id, 1),
-        else_=0,
-    )
-    query = (
-        select(Shift)
-        .join(Shift.project)
-        .where(
-            Project.state == ProjectState.RECRUITING,
-            Shift.state == ShiftState.SCHEDULED,
-            Shift.starts_at > now,
-            Shift.starts_at < now + timedelta(days=window_days),
-            ~_clashes_with(person.user_id),
-        )
-        .options(
-            contains_eager(Shift.project).joinedload(Project.organization),
-            contains_eager(Shift.project).joinedload(Project.community),
-            joinedload(Shift.grid),
-        )
-        .order_by(closeness.desc(), Shift.starts_at, Shift.id)
-        .limit(limit)
-    )
-    if person.street_id is not None:
-        query = query.where(Project.street_id == person.street_id)
-    return list(db.session.scalars(query).unique())
-
-
 def candidate_openings(
     person: Person,
     now: datetime,
@@ -194,7 +158,8 @@ def candidate_openings(
     window_days: int = WINDOW_DAYS,
     limit: int = CANDIDATE_LIMIT,
 ) -> list[Opening]:
-    """``candidate_shifts`` as plain scorer inputs: the same rows, columns only.
+    """Open shifts near the person, not clashing with theirs, closest then soonest,
+    as plain scorer inputs (columns only).
 
     Scoring needs ten columns of each candidate; loading 200 shifts with their
     projects, organizations, communities and grids as ORM objects cost more than

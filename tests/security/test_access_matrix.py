@@ -17,7 +17,7 @@ from flask import Flask, url_for
 from werkzeug.test import TestResponse
 
 from hub.extensions import db, limiter
-from tests.conftest import ConnectionBoundSession, HubClient
+from tests.conftest import HubClient, rolled_back_session
 from tests.factories import DEFAULT_PASSWORD
 from tests.security.access_matrix import MATRIX, PRINCIPALS, Case
 from tests.security.world import World, build_world
@@ -81,38 +81,21 @@ def outcome(response: TestResponse) -> str:
 @pytest.fixture(scope="module")
 def walker(app: Flask) -> Iterator[Walker]:
     """The world, built once for the module, and everyone logged in."""
-    with app.test_request_context():
-        connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {
-                "bind": connection,
-                "class_": ConnectionBoundSession,
-                "join_transaction_mode": "create_savepoint",
-            }
-        )
-        limiter.reset()
-        try:
-            world = build_world()
-            db.session.commit()  # releases the session's savepoint only
-            db.session.remove()
-            app.test_client_class = HubClient
-            clients = {}
-            for principal, mobile in world.principals.items():
-                clients[principal] = client = app.test_client()
-                if mobile is not None:
-                    response = client.post(
-                        "/login", data={"mobile": mobile, "password": DEFAULT_PASSWORD}
-                    )
-                    assert response.status_code == 303, principal
-                client.csrf_token()  # before any request's cookies are put back
-            yield Walker(app, connection, world, clients)
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            connection.close()
+    with rolled_back_session(app) as (connection, _session):
+        world = build_world()
+        db.session.commit()  # releases the session's savepoint only
+        db.session.remove()
+        app.test_client_class = HubClient
+        clients = {}
+        for principal, mobile in world.principals.items():
+            clients[principal] = client = app.test_client()
+            if mobile is not None:
+                response = client.post(
+                    "/login", data={"mobile": mobile, "password": DEFAULT_PASSWORD}
+                )
+                assert response.status_code == 303, principal
+            client.csrf_token()  # before any request's cookies are put back
+        yield Walker(app, connection, world, clients)
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=[c.id for c in MATRIX])
