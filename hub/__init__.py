@@ -103,6 +103,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.privacy import init_privacy
 
     init_privacy(app)
+    from hub.verification import init_verification
+
+    init_verification(app)
     register_cli(app)
     from hub.bench_routes import init_bench_routes
 

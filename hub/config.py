@@ -104,11 +104,97 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "(1 behind one nginx); login limits count per client address from it",
     ),
     (
-        "HUB_OUTBOX_TRANSPORT",
-        "OUTBOX_TRANSPORT",
+        "HUB_SMS_PROVIDER",
+        "SMS_PROVIDER",
         "console",
-        "how `flask outbox deliver` sends SMS: `console` prints them (numbers "
-        "masked); or `package.module:factory`, called with the config",
+        "how SMS leave: `console` prints them (development and the demo: codes "
+        "included, numbers masked), `aliyun` (Alibaba Cloud SMS), `tencent` "
+        "(Tencent Cloud SMS), or `package.module:factory` called with the config",
+    ),
+    (
+        "HUB_SMS_SIGN_NAME",
+        "SMS_SIGN_NAME",
+        "善治Hub",
+        "the SMS sign name (签名) registered with the provider",
+    ),
+    (
+        "HUB_SMS_TEMPLATES",
+        "SMS_TEMPLATES",
+        "",
+        "provider template ids: `verification_code=SMS_1,notice=SMS_2,"
+        "security_alert=SMS_3` (texts to register: README)",
+    ),
+    (
+        "HUB_SMS_ACCESS_KEY_ID",
+        "SMS_ACCESS_KEY_ID",
+        "",
+        "provider credentials: AccessKey ID (Alibaba) or SecretId (Tencent)",
+    ),
+    (
+        "HUB_SMS_ACCESS_KEY_SECRET",
+        "SMS_ACCESS_KEY_SECRET",
+        "",
+        "provider credentials: AccessKey secret (Alibaba) or SecretKey (Tencent)",
+    ),
+    (
+        "HUB_SMS_APP_ID",
+        "SMS_APP_ID",
+        "",
+        "Tencent Cloud only: the SMS application's SdkAppId",
+    ),
+    (
+        "HUB_SMS_REGION",
+        "SMS_REGION",
+        "",
+        "provider region (default `cn-hangzhou` for Alibaba, `ap-guangzhou` for "
+        "Tencent)",
+    ),
+    (
+        "HUB_SMS_ENDPOINT",
+        "SMS_ENDPOINT",
+        "",
+        "provider API host, when not the provider's default (tests point it at a "
+        "local stand-in)",
+    ),
+    (
+        "HUB_SMS_LOCALE",
+        "SMS_LOCALE",
+        "zh_CN",
+        "language of the registered templates' parameters",
+    ),
+    (
+        "HUB_SMS_NUMBER_LIMITS",
+        "SMS_NUMBER_LIMITS",
+        "1 per minute;5 per hour;10 per day",
+        "verification codes one mobile number may receive",
+    ),
+    (
+        "HUB_SMS_ADDRESS_LIMIT",
+        "SMS_ADDRESS_LIMIT",
+        "60 per hour",
+        "verification codes requested from one address (a community centre's "
+        "Wi-Fi answers challenges past the next setting, it is not blocked)",
+    ),
+    (
+        "HUB_SMS_CHALLENGE_AFTER",
+        "SMS_CHALLENGE_AFTER",
+        3,
+        "codes per hour from one address before a picture challenge is asked "
+        "(also asked once half the day's cap is used)",
+    ),
+    (
+        "HUB_SMS_DAILY_CAP",
+        "SMS_DAILY_CAP",
+        "5000 per day",
+        "verification codes per purpose (register, sign-in, reset…) in the whole "
+        "deployment, against SMS pumping",
+    ),
+    (
+        "HUB_NEW_ACCOUNT_SIGNUPS",
+        "NEW_ACCOUNT_SIGNUPS",
+        3,
+        "upcoming confirmed sign-ups an account may hold until it has attended a "
+        "shift once",
     ),
     (
         "HUB_TIMEZONE",

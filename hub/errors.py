@@ -27,3 +27,28 @@ class AuditLogIsAppendOnly(DomainError):
 
 class NotYourNotification(DomainError):
     """The notification belongs to someone else."""
+
+
+class CodeNotValid(DomainError):
+    """The verification code is wrong, used, void or expired."""
+
+    def __init__(self, tries_left: int = 0) -> None:
+        super().__init__(tries_left)
+        #: Wrong tries left on the code still open (0: ask for a new one).
+        self.tries_left = tries_left
+
+
+class TooManyCodes(DomainError):
+    """Sending another code now would pass a limit; try after ``retry_after`` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class ChallengeRequired(DomainError):
+    """Many codes came from here lately: the person must answer a challenge first."""
+
+
+class NumberNotVerified(DomainError):
+    """The account has not proved that it holds its mobile number."""

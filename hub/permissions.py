@@ -82,6 +82,8 @@ class Permission(StrEnum):
     PROJECTS_APPROVE = "projects:approve"
     SHIFTS_SIGNUP = "shifts:signup"
     REPORTS_VIEW = "reports:view"
+    ACCOUNTS_RECOVER = "accounts:recover"
+    SMS_VIEW = "sms:view"
 
 
 _EVERYONE = {Permission.ACCOUNT_USE}
@@ -106,6 +108,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.FILINGS_REVIEW,
             Permission.PROJECTS_APPROVE,
             Permission.REPORTS_VIEW,
+            Permission.ACCOUNTS_RECOVER,
+            Permission.SMS_VIEW,
         }
     ),
     Role.ADMIN: frozenset(
@@ -114,6 +118,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLACES_MANAGE,
             Permission.ACCOUNTS_MANAGE,
             Permission.ROLES_MANAGE,
+            Permission.ACCOUNTS_RECOVER,
+            Permission.SMS_VIEW,
         }
     ),
 }

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from hub.auth.passwords import MIN_LENGTH, is_common
 from hub.phones import normalize_mobile
+from hub.verification.codes import clean
 
 
 class MobileField(StringField):
@@ -40,7 +41,47 @@ _REQUIRED_MOBILE = DataRequired(message=_l("Enter your mobile number."))
 _REQUIRED_PASSWORD = InputRequired(message=_l("Enter your password."))
 
 
-class RegisterForm(FlaskForm):
+class NumberForm(FlaskForm):
+    """Step one of every code: the number, and a challenge answer when asked."""
+
+    mobile = MobileField(
+        _l("Mobile number"),
+        validators=[_REQUIRED_MOBILE, valid_mobile],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    challenge = StringField(
+        _l("The four digits in the picture"),
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "maxlength": 8},
+    )
+
+
+def six_digits(form: FlaskForm, field: StringField) -> None:
+    digits = clean(field.data)
+    if not (digits.isdigit() and len(digits) == 6):
+        raise ValidationError(_l("The code has 6 digits, such as 123456."))
+
+
+class CodeForm(FlaskForm):
+    """The code from the SMS; full-width digits and spaces are accepted."""
+
+    code = StringField(
+        _l("Verification code"),
+        validators=[
+            DataRequired(message=_l("Enter the code from the SMS.")),
+            six_digits,
+        ],
+        description=_l("6 digits, sent to you by SMS; valid for 5 minutes."),
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "maxlength": 12,
+        },
+    )
+
+
+class DetailsForm(FlaskForm):
+    """The last step of registering, once the number is proved."""
+
     name = StringField(
         _l("Name"),
         validators=[
@@ -49,11 +90,6 @@ class RegisterForm(FlaskForm):
         ],
         description=_l("Your full name, as on your ID card."),
         render_kw={"autocomplete": "name"},
-    )
-    mobile = MobileField(
-        _l("Mobile number"),
-        validators=[_REQUIRED_MOBILE, valid_mobile],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     password = PasswordField(
         _l("Password"),
@@ -69,6 +105,52 @@ class RegisterForm(FlaskForm):
     )
 
 
+class ActivateForm(FlaskForm):
+    """Open an account an organization registered: a password and consent."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Choose a password.")), strong_password],
+        description=_l("At least 8 characters; avoid common ones like 12345678."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    consent = BooleanField(
+        _l("I have read and agree to the privacy notice"),
+        validators=[
+            DataRequired(message=_l("Please agree to the privacy notice to register."))
+        ],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            InputRequired(message=_l("Choose a new password.")),
+            strong_password,
+        ],
+        description=_l("At least 8 characters; avoid common ones like 12345678."),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangeNumberForm(FlaskForm):
+    mobile = MobileField(
+        _l("New mobile number"),
+        validators=[_REQUIRED_MOBILE, valid_mobile],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    password = PasswordField(
+        _l("Your password"),
+        validators=[_REQUIRED_PASSWORD],
+        render_kw={"autocomplete": "current-password"},
+    )
+    challenge = StringField(
+        _l("The four digits in the picture"),
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "maxlength": 8},
+    )
+
+
 class LoginForm(FlaskForm):
     mobile = MobileField(
         _l("Mobile number"),
@@ -81,6 +163,10 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me logged in on this phone"))
+    challenge = StringField(
+        _l("The four digits in the picture"),
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "maxlength": 8},
+    )
 
 
 class ChangePasswordForm(FlaskForm):

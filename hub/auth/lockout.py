@@ -1,4 +1,5 @@
-"""Lock a mobile number for a while after repeated failed logins.
+"""Lock a mobile number for a while after repeated failed logins; challenge busy
+addresses.
 
 The counts live in the rate limiter's storage: Redis when HUB_REDIS_URL is set, so
 every server sees the same failures and the same lock; otherwise this process's
@@ -88,3 +89,23 @@ def message(until: datetime) -> str:
 
 def _short(mobile: str) -> str:
     return number_digest(mobile)[:8]
+
+
+def _address_key(address: str) -> str:
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "hub"
+    return f"{prefix}/login-address/{number_digest('addr:' + address)}"
+
+
+def record_address_failure(address: str) -> None:
+    """Count a wrong password from this address (many people may share it)."""
+    limiter.storage.incr(_address_key(address), lock_seconds())
+
+
+def address_needs_challenge(address: str) -> bool:
+    """Past LOGIN_LIMIT's count of failures from one address, ask a challenge.
+
+    A shared address is never blocked: whoever types the right password and
+    copies the picture gets in.
+    """
+    allowed = int(current_app.config["LOGIN_LIMIT"].split()[0])
+    return (limiter.storage.get(_address_key(address)) or 0) >= allowed

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app
 from sqlalchemy import select
 
+from hub import audit
 from hub.auth.passwords import hash_password, needs_rehash, verify_password
 from hub.errors import MobileTaken, WrongPassword
 from hub.extensions import db
 from hub.models import Consent, RoleGrant, User, utcnow
+from hub.notifications.services import queue_sms
 from hub.permissions import Role
+from hub.sms.templates import SECURITY_ALERT
 
 
 def find_user_by_mobile(mobile: str) -> User | None:
@@ -18,12 +23,26 @@ def find_user_by_mobile(mobile: str) -> User | None:
 
 
 def register_user(
-    *, name: str, mobile: str, password: str, consent_version: str
+    *,
+    name: str,
+    mobile: str,
+    password: str,
+    consent_version: str,
+    verified_at: datetime | None = None,
 ) -> User:
-    """Create an account with the volunteer role and its privacy consent."""
+    """Create an account with the volunteer role and its privacy consent.
+
+    ``verified_at``: when the person proved the number with a code (register does;
+    an import by an organization does not, so that account verifies at sign-in).
+    """
     if find_user_by_mobile(mobile) is not None:
         raise MobileTaken(mobile)
-    user = User(name=name.strip(), mobile=mobile, password_hash=hash_password(password))
+    user = User(
+        name=name.strip(),
+        mobile=mobile,
+        password_hash=hash_password(password),
+        mobile_verified_at=verified_at,
+    )
     db.session.add(user)
     db.session.flush()
     db.session.add(Consent(user_id=user.id, notice="privacy", version=consent_version))
@@ -52,6 +71,60 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise WrongPassword()
     user.password_hash = hash_password(new)
     user.end_other_sessions()
+
+
+def security_alert(user: User, event: str, *, mobile: str | None = None) -> None:
+    """Tell the number (the account's, or ``mobile``) that something changed."""
+    stamp = utcnow().strftime("%Y%m%d%H%M%S%f")
+    queue_sms(
+        kind="security",
+        template=SECURITY_ALERT,
+        params={"event": event},
+        user=user,
+        mobile=mobile,
+        dedup_key=f"security:{user.id}:{event}:{stamp}",
+    )
+
+
+def mark_verified(user: User, *, now: datetime | None = None) -> None:
+    """The person just proved with a code that they hold the account's number."""
+    user.mobile_verified_at = now or utcnow()
+
+
+def sign_in_by_code(user: User, *, now: datetime | None = None) -> None:
+    """A sign-in proved by a code to the account's number (verifies it too)."""
+    now = now or utcnow()
+    if user.mobile_verified_at is None:
+        mark_verified(user, now=now)
+        audit.record(user, user, "account.verified")
+    user.last_login_at = now
+
+
+def reset_password(user: User, *, new: str) -> None:
+    """Set a new password proved by a code: every session ends; the number is told."""
+    user.password_hash = hash_password(new)
+    user.end_other_sessions()
+    if user.mobile_verified_at is None:
+        mark_verified(user)
+    audit.record(user, user, "account.password_reset")
+    security_alert(user, "password_reset")
+
+
+def change_mobile(
+    user: User, new_mobile: str, *, by: User, reason: str | None = None
+) -> None:
+    """Move the account to a proved new number; both numbers are told."""
+    holder = find_user_by_mobile(new_mobile)
+    if holder is not None and holder.id != user.id:
+        raise MobileTaken(new_mobile)
+    old = user.mobile
+    security_alert(user, "number_changed_away", mobile=old)
+    user.mobile = new_mobile
+    mark_verified(user)
+    user.end_other_sessions()
+    db.session.flush()
+    security_alert(user, "number_changed_here", mobile=new_mobile)
+    audit.record(by, user, "account.mobile_changed", reason=reason)
 
 
 def end_all_sessions(user: User) -> None:

@@ -21,6 +21,7 @@ from hub.models import Consent, RoleGrant, Street, User, VolunteerProfile
 from hub.models.accounts import new_session_nonce
 from hub.notifications.services import notify
 from hub.permissions import Role
+from hub.sms.templates import ACCOUNT_CREATED
 
 #: Stored instead of a hash: no password matches it (argon2 refuses to parse it).
 UNUSABLE_PASSWORD = "!imported"  # noqa: S105 - a marker, not a password
@@ -56,7 +57,8 @@ def import_volunteers(
 ) -> ImportReport:
     """Create an inactive account, volunteer role and profile for each new row.
 
-    Each person is sent an activation link (``link_for(user)``) through the outbox.
+    Each person is told by SMS to log in with a code (an activation link,
+    ``link_for(user)``, stays in the in-app message).
     The caller commits once: all rows or none.
     """
     rows = preview.new
@@ -94,6 +96,10 @@ def import_volunteers(
             user,
             "account_imported",
             params={"community": row.community.name, "link": link_for(user)},
+            # By SMS: a registered template, no link; the person logs in with a
+            # code and chooses a password (the in-app message keeps the link).
+            sms_template=ACCOUNT_CREATED,
+            sms_params={},
         )
     for street_id, created in sorted(report.by_street.items()):
         audit.record(

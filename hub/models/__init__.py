@@ -19,6 +19,7 @@ from hub.models.places import Community, Grid, Street
 from hub.models.profiles import VolunteerProfile
 from hub.models.projects import Project, Proposal, Tender
 from hub.models.shifts import Shift, Signup
+from hub.models.verification import NumberRecovery, VerificationCode
 
 __all__ = [
     "Attendance",
@@ -35,6 +36,7 @@ __all__ = [
     "HourRecord",
     "Invitation",
     "Notification",
+    "NumberRecovery",
     "Organization",
     "Project",
     "Proposal",
@@ -49,6 +51,7 @@ __all__ = [
     "Tender",
     "TimestampMixin",
     "User",
+    "VerificationCode",
     "VolunteerProfile",
     "utcnow",
 ]

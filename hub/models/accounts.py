@@ -37,6 +37,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Secret in the personal calendar feed URL; resetting it ends the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the person last proved with an SMS code that they hold ``mobile``;
+    #: None for accounts made before codes existed (they verify at next sign-in).
+    mobile_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     grants: Mapped[list[RoleGrant]] = relationship(
         foreign_keys="RoleGrant.user_id",
@@ -57,6 +60,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def mobile_verified(self) -> bool:
+        return self.mobile_verified_at is not None
 
     def end_other_sessions(self) -> None:
         """Invalidate every login cookie issued so far (the caller logs in again)."""

@@ -41,7 +41,11 @@ class Notification(db.Model):
 
 
 class OutboxMessage(db.Model):
-    """A message to send outside the app (SMS), written in the same transaction."""
+    """An SMS to send, written in the same transaction: a template and its codes.
+
+    ``params`` hold codes or references (a verification code's row id, never the
+    code), put into words when the message is sent.
+    """
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
@@ -58,9 +62,15 @@ class OutboxMessage(db.Model):
     notification_id: Mapped[int | None] = mapped_column(
         ForeignKey("notifications.id"), index=True
     )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: The account it is for; none for a code sent to a number not yet registered.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Where it goes when that is not the account's number (a code to a new number).
+    mobile: Mapped[str | None] = mapped_column(String(11))
     channel: Mapped[str] = mapped_column(String(20), default="sms")
+    #: The notification kind, or ``verification`` / ``security`` for account SMS.
     kind: Mapped[str] = mapped_column(String(40))
+    #: A name in ``hub.sms.templates.TEMPLATES``.
+    template: Mapped[str] = mapped_column(String(40), default="notice")
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -72,4 +82,10 @@ class OutboxMessage(db.Model):
     #: Sent to the transport as its idempotency key, e.g. ``notification:42``.
     dedup_key: Mapped[str] = mapped_column(String(80), unique=True)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
+    notification: Mapped[Notification | None] = relationship()
+
+    @property
+    def recipient(self) -> str:
+        """The full number it goes to (never logged)."""
+        return self.mobile or (self.user.mobile if self.user else "")

@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 
 from hub.notifications.outbox import deliver_due
-from hub.notifications.transports import transport_from_config
+from hub.sms.transports import transport_from_config
 
 
 def register_outbox_cli(app: Flask) -> None:
@@ -23,7 +23,7 @@ def register_outbox_cli(app: Flask) -> None:
         report = deliver_due(
             transport_from_config(current_app.config),
             batch_size=batch_size,
-            default_locale=current_app.config["BABEL_DEFAULT_LOCALE"],
+            locale=current_app.config["SMS_LOCALE"],
         )
         click.echo(
             f"outbox: {report.sent} sent, {report.failed} to retry, "

@@ -6,19 +6,19 @@ This is a worker, not a request: it commits its claims and each send itself.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from hub.extensions import db
-from hub.i18n import LANGUAGE_CODES
 from hub.models import OutboxMessage
 from hub.models.base import utcnow
-from hub.notifications.messages import render_message
-from hub.notifications.transports import OutgoingMessage, Transport
+from hub.sms.templates import UnknownTemplate, words
+from hub.sms.transports import SmsMessage, Transport
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +115,24 @@ def _fail(
     )
 
 
-def _text(message: OutboxMessage, default_locale: str) -> str:
-    locale = message.user.locale
-    with force_locale(locale if locale in LANGUAGE_CODES else default_locale):
-        return render_message(message.kind, message.params)
+#: template -> function turning stored references into parameters at send time
+#: (a verification code is derived from its row, so the outbox never holds it).
+#: It returns None when the message is no longer worth sending (a used code).
+RESOLVERS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any] | None]] = {}
+
+
+def register_resolver(
+    template: str, resolver: Callable[[Mapping[str, Any]], dict[str, Any] | None]
+) -> None:
+    """Resolve ``template``'s stored parameters through ``resolver`` when sent."""
+    RESOLVERS[template] = resolver
+
+
+def _params(message: OutboxMessage, locale: str) -> dict[str, str] | None:
+    stored = message.params or {}
+    resolver = RESOLVERS.get(message.template)
+    resolved = resolver(stored) if resolver is not None else dict(stored)
+    return None if resolved is None else words(message.template, resolved, locale)
 
 
 def send_claimed(
@@ -127,7 +141,7 @@ def send_claimed(
     transport: Transport,
     *,
     now: datetime,
-    default_locale: str = "zh_CN",
+    locale: str = "zh_CN",
 ) -> DeliveryReport:
     """Send each claimed message still ours and unsent; commit after each one."""
     report = DeliveryReport()
@@ -144,16 +158,30 @@ def send_claimed(
             report.skipped += 1
             db.session.rollback()
             continue
-        if not message.user.active:
+        if message.user is not None and not message.user.active:
             _give_up(message, "recipient account is disabled", report)
             db.session.commit()
             continue
         try:
+            params = _params(message, locale)
+        except UnknownTemplate as e:  # a bug, not a provider hiccup: never retried
+            _give_up(message, f"unknown template: {e}", report)
+            db.session.commit()
+            continue
+        if params is None:
+            # Nothing left to say (the code was used or voided meanwhile).
+            message.sent_at = now
+            message.claimed_until = None
+            message.last_error = "not sent: no longer needed"
+            report.skipped += 1
+            db.session.commit()
+            continue
+        try:
             transport.send(
-                OutgoingMessage(
-                    channel=message.channel,
-                    to=message.user.mobile,
-                    text=_text(message, default_locale),
+                SmsMessage(
+                    to=message.recipient,
+                    template=message.template,
+                    params=params,
                     idempotency_key=message.dedup_key,
                 )
             )
@@ -172,7 +200,7 @@ def deliver_due(
     *,
     now: datetime | None = None,
     batch_size: int = 50,
-    default_locale: str = "zh_CN",
+    locale: str = "zh_CN",
 ) -> DeliveryReport:
     """Claim and send batches until nothing is due; each is sent at most once."""
     report = DeliveryReport()
@@ -181,8 +209,4 @@ def deliver_due(
         claim, ids = claim_due(now=moment, limit=batch_size)
         if not ids:
             return report
-        report.add(
-            send_claimed(
-                ids, claim, transport, now=moment, default_locale=default_locale
-            )
-        )
+        report.add(send_claimed(ids, claim, transport, now=moment, locale=locale))

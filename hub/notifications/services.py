@@ -12,6 +12,8 @@ from hub.extensions import db
 from hub.models import Notification, OutboxMessage, User
 from hub.models.base import utcnow
 from hub.notifications.messages import MESSAGES
+from hub.notifications.outbox import RESOLVERS
+from hub.sms.templates import NOTICE, check_params, topic_for
 
 #: Channel of the outbox row written with every notification.
 DEFAULT_CHANNEL = "sms"
@@ -36,8 +38,14 @@ def notify(
     params: dict[str, Any],
     url: str | None = None,
     now: datetime | None = None,
+    sms_template: str = NOTICE,
+    sms_params: dict[str, Any] | None = None,
 ) -> Notification:
-    """Write a notification and its outbox message; both commit or neither does."""
+    """Write a notification and its outbox message; both commit or neither does.
+
+    The SMS is the notice template naming the topic, unless another registered
+    template is given (``sms_template`` with its ``sms_params``).
+    """
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
     if url is not None and (not url.startswith("/") or url.startswith("//")):
@@ -50,20 +58,52 @@ def notify(
     )
     db.session.add(notification)
     db.session.flush()
-    db.session.add(
-        OutboxMessage(
-            notification_id=notification.id,
-            user_id=user.id,
-            channel=DEFAULT_CHANNEL,
-            kind=kind,
-            params=plain,
-            created_at=now,
-            next_attempt_at=now,
-            dedup_key=f"notification:{notification.id}",
-        )
+    # The SMS says only what the message is about: providers send registered
+    # templates, and what people wrote (names, reasons, messages) stays in the app.
+    queue_sms(
+        kind=kind,
+        template=sms_template,
+        params={"topic": topic_for(kind)} if sms_params is None else sms_params,
+        user=user,
+        dedup_key=f"notification:{notification.id}",
+        notification=notification,
+        now=now,
     )
-    db.session.flush()
     return notification
+
+
+def queue_sms(
+    *,
+    kind: str,
+    template: str,
+    params: dict[str, Any],
+    dedup_key: str,
+    user: User | None = None,
+    mobile: str | None = None,
+    notification: Notification | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """Put a template SMS in the outbox, to an account or to a bare number."""
+    if template not in RESOLVERS:  # resolved ones hold references until sent
+        check_params(template, params)
+    if user is None and mobile is None:
+        raise ValueError("an SMS needs an account or a number")
+    now = now or utcnow()
+    message = OutboxMessage(
+        notification_id=notification.id if notification is not None else None,
+        user_id=user.id if user is not None else None,
+        mobile=mobile,
+        channel=DEFAULT_CHANNEL,
+        kind=kind,
+        template=template,
+        params=params,
+        created_at=now,
+        next_attempt_at=now,
+        dedup_key=dedup_key,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
 
 
 def unread_count(user: User) -> int:

@@ -46,7 +46,9 @@ def test_notify_writes_the_notification_and_its_outbox_message() -> None:
     assert message.user_id == user.id
     assert message.channel == "sms"
     assert message.kind == "filing_approved"
-    assert message.params == stored.params
+    # The SMS is the registered notice template: what it is about, nothing typed.
+    assert message.template == "notice"
+    assert message.params == {"topic": "filing"}
     assert message.dedup_key == f"notification:{notification.id}"
     assert message.attempts == 0
     assert message.next_attempt_at == at

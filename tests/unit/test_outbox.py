@@ -13,11 +13,7 @@ from sqlalchemy.exc import OperationalError
 from hub.extensions import db
 from hub.models import OutboxMessage
 from hub.notifications import outbox, services
-from hub.notifications.transports import (
-    ConsoleTransport,
-    OutgoingMessage,
-    transport_from_config,
-)
+from hub.sms.transports import ConsoleTransport, SmsMessage, transport_from_config
 from tests import factories
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -27,11 +23,11 @@ class RecordingTransport:
     """Remembers every send; fails the first ``failures`` times."""
 
     def __init__(self, config=None, failures: int = 0) -> None:  # noqa: ANN001
-        self.sent: list[OutgoingMessage] = []
+        self.sent: list[SmsMessage] = []
         self.calls = 0
         self.failures = failures
 
-    def send(self, message: OutgoingMessage) -> None:
+    def send(self, message: SmsMessage) -> None:
         self.calls += 1
         if self.calls <= self.failures:
             raise ConnectionError("gateway timed out")
@@ -63,7 +59,10 @@ def test_deliver_sends_once_and_a_second_run_sends_nothing() -> None:
     sent = transport.sent[0]
     assert sent.to == user.mobile
     assert sent.idempotency_key == f"notification:{notification.id}"
-    assert sent.text == "邻里中心 submitted its filing for review."
+    # A registered template and a fixed word: the organization's name (text a
+    # user wrote) never goes out by SMS.
+    assert sent.template == "notice"
+    assert sent.params == {"topic": "机构备案"}
     message = _message()
     assert message.sent_at == T0
     assert message.claimed_until is None
@@ -169,7 +168,7 @@ def test_disabled_accounts_get_no_sms() -> None:
     assert _message().sent_at is None
 
 
-def test_console_transport_prints_masked_number_in_recipients_language() -> None:
+def test_console_transport_prints_the_template_with_the_number_masked() -> None:
     user = factories.volunteer(mobile="13912345678", locale="en")
     _notify(user)
     stream = StringIO()
@@ -179,22 +178,23 @@ def test_console_transport_prints_masked_number_in_recipients_language() -> None
     printed = stream.getvalue()
     assert (
         printed
-        == "[outbox] to 139****5678: 邻里中心 submitted its filing for review.\n"
+        == "[sms] to 139****5678: 您有一条关于机构备案的新消息，请登录善治 Hub 查看。\n"
     )
     assert "13912345678" not in printed
+    assert "邻里中心" not in printed
 
 
 def test_transport_chosen_by_config() -> None:
     assert isinstance(transport_from_config({}), ConsoleTransport)
     assert isinstance(
-        transport_from_config({"OUTBOX_TRANSPORT": "console"}), ConsoleTransport
+        transport_from_config({"SMS_PROVIDER": "console"}), ConsoleTransport
     )
     chosen = transport_from_config(
-        {"OUTBOX_TRANSPORT": "tests.unit.test_outbox:RecordingTransport"}
+        {"SMS_PROVIDER": "tests.unit.test_outbox:RecordingTransport"}
     )
     assert isinstance(chosen, RecordingTransport)
     with pytest.raises(ImportError):
-        transport_from_config({"OUTBOX_TRANSPORT": "no.such.module:Gateway"})
+        transport_from_config({"SMS_PROVIDER": "no.such.module:Gateway"})
 
 
 def test_deliver_command_sends_due_messages(app) -> None:
@@ -204,14 +204,13 @@ def test_deliver_command_sends_due_messages(app) -> None:
     result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
 
     assert result.exit_code == 0, result.output
-    assert "[outbox] to 139****5678: You are no longer on the staff of 邻里中心." in (
-        result.output
-    )
+    assert "[sms] to 139****5678: 您有一条关于" in result.output
+    assert "邻里中心" not in result.output
     assert "1 sent" in result.output
     assert _message().sent_at is not None
     again = app.test_cli_runner().invoke(args=["outbox", "deliver"])
     assert "0 sent" in again.output
-    assert "[outbox] to" not in again.output
+    assert "[sms] to" not in again.output
 
 
 class IdempotentGateway:
@@ -226,7 +225,7 @@ class IdempotentGateway:
         self.keys_seen: list[str] = []
         self.lose_answers = lose_answers
 
-    def send(self, message: OutgoingMessage) -> None:
+    def send(self, message: SmsMessage) -> None:
         self.keys_seen.append(message.idempotency_key)
         if message.idempotency_key not in self.delivered:
             self.delivered.append(message.idempotency_key)
@@ -255,7 +254,7 @@ def test_one_failing_message_neither_stops_nor_repeats_the_others() -> None:
     keys = [f"notification:{n.id}" for n in (first, second, third)]
 
     class FailsForTheSecond(RecordingTransport):
-        def send(self, message: OutgoingMessage) -> None:
+        def send(self, message: SmsMessage) -> None:
             self.calls += 1
             if message.idempotency_key == keys[1] and self.calls < 3:
                 raise ConnectionError("gateway refused")

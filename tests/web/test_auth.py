@@ -8,21 +8,27 @@ from sqlalchemy import select
 
 from hub.extensions import db
 from hub.models import Consent, User
+from hub.models.verification import Purpose
 from hub.permissions import Role
+from hub.verification import challenge
 from tests import factories
 from tests.conftest import second_device
 from tests.factories import DEFAULT_PASSWORD
+from tests.sms import STRONG_PASSWORD, code_for
 
-GOOD = {
-    "name": "张伟",
-    "mobile": "139 1234 5678",
-    "password": "lantern-river-42",
-    "consent": "y",
-}
+GOOD = {"name": "张伟", "password": STRONG_PASSWORD, "consent": "y"}
 
 
-def _register(client, **changes):  # noqa: ANN001, ANN003, ANN202
-    return client.post("/register", data={**GOOD, **changes})
+def _proved(client, mobile: str = "13912345678"):  # noqa: ANN001, ANN202
+    """Steps 1 and 2 of registering: the number is proved."""
+    assert client.post("/register", data={"mobile": mobile}).status_code == 303
+    code = code_for("13912345678", Purpose.REGISTER)
+    assert client.post("/register/code", data={"code": code}).status_code == 303
+
+
+def _register(client, mobile: str = "13912345678", **changes):  # noqa: ANN001, ANN003, ANN202
+    _proved(client, mobile)
+    return client.post("/register/details", data={**GOOD, **changes})
 
 
 def _error_beside(html: str, field: str) -> str:
@@ -31,13 +37,14 @@ def _error_beside(html: str, field: str) -> str:
     return match.group(1)
 
 
-def test_register_creates_volunteer_with_consent(app, client) -> None:
+def test_register_creates_verified_volunteer_with_consent(app, client) -> None:
     response = _register(client)
     assert response.status_code == 303
     user = db.session.scalar(select(User).where(User.mobile == "13912345678"))
     assert user.name == "张伟"
     assert user.roles == {Role.VOLUNTEER}
     assert user.password_hash.startswith("$argon2id$")
+    assert user.mobile_verified
     consent = db.session.scalar(select(Consent).where(Consent.user_id == user.id))
     assert consent.version == app.config["PRIVACY_NOTICE_VERSION"]
     assert consent.given_at is not None
@@ -54,18 +61,27 @@ def test_register_accepts_fullwidth_digits(client) -> None:
 
 
 def test_register_bad_number_error_beside_field_and_input_kept(client) -> None:
-    response = _register(client, mobile="12345")
+    response = client.post("/register", data={"mobile": "12345"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "11" in _error_beside(html, "mobile")
     assert 'value="12345"' in html
-    assert 'value="张伟"' in html
     assert db.session.scalar(select(User)) is None
 
 
-def test_register_short_password_refused(client) -> None:
-    html = _register(client, password="abc12").get_data(as_text=True)
+def test_register_details_need_a_proved_number(client) -> None:
+    response = client.post("/register/details", data=GOOD)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/register")
+    assert db.session.scalar(select(User)) is None
+
+
+def test_register_short_password_refused_and_name_kept(client) -> None:
+    response = _register(client, password="abc12")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
     assert "8" in _error_beside(html, "password")
+    assert 'value="张伟"' in html
 
 
 def test_register_common_password_refused(client) -> None:
@@ -74,16 +90,10 @@ def test_register_common_password_refused(client) -> None:
     assert db.session.scalar(select(User)) is None
 
 
-def test_register_existing_number_refused_beside_field(client) -> None:
-    factories.volunteer(mobile="13912345678")
-    response = _register(client)
-    assert response.status_code == 422
-    assert _error_beside(response.get_data(as_text=True), "mobile")
-
-
 def test_register_requires_privacy_consent(client) -> None:
+    _proved(client)
     data = {k: v for k, v in GOOD.items() if k != "consent"}
-    response = client.post("/register", data=data)
+    response = client.post("/register/details", data=data)
     assert response.status_code == 422
     assert _error_beside(response.get_data(as_text=True), "consent")
 
@@ -156,16 +166,35 @@ def test_login_rate_limited_per_number(app, client, monkeypatch) -> None:
     assert response.headers["Retry-After"]
 
 
-def test_login_rate_limited_per_address(app, client) -> None:
+def _challenge_id(response) -> str:  # noqa: ANN001
+    found = re.search(r"/challenge/([\w-]+)\.png", response.get_data(as_text=True))
+    assert found, "no challenge on the page"
+    return found.group(1)
+
+
+def test_many_failures_from_one_address_ask_a_challenge_but_never_block(
+    app, client
+) -> None:
+    """A community centre's Wi-Fi: strangers' wrong passwords do not lock out the
+    next person, who copies the picture and gets in."""
     limit = int(app.config["LOGIN_LIMIT"].split()[0])
     for i in range(limit):
         client.post(
             "/login", data={"mobile": f"1370000{i:04d}", "password": "wrong-password-1"}
         )
-    response = client.post(
-        "/login", data={"mobile": "13799999999", "password": "wrong-password-1"}
-    )
-    assert response.status_code == 429
+    user = factories.volunteer()
+    good = {"mobile": user.mobile, "password": DEFAULT_PASSWORD}
+    asked = client.post("/login", data=good)
+    assert asked.status_code == 422
+    challenge_id = _challenge_id(asked)
+    assert client.get(f"/challenge/{challenge_id}.png").mimetype == "image/png"
+    wrong = client.post("/login", data={**good, "challenge": "wrong"})
+    assert wrong.status_code == 422
+    # Each answer uses the picture up: the page shows a new one.
+    challenge_id = _challenge_id(wrong)
+    answer = challenge._answer(challenge_id)
+    response = client.post("/login", data={**good, "challenge": f" {answer} "})
+    assert response.status_code == 303
 
 
 def test_remember_me_sets_long_lived_cookie(client) -> None:

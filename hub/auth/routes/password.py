@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     render_template,
@@ -16,14 +15,14 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from hub.auth import forms, lockout, services
-from hub.errors import MobileTaken, WrongPassword
+from hub.auth.routes import bp, codes
+from hub.errors import WrongPassword
 from hub.extensions import db, limiter
 from hub.permissions import Permission
+from hub.verification import challenge
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
 from hub.web.urls import safe_next
-
-bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:
@@ -51,23 +50,29 @@ def _remembered() -> bool:
 @limiter.limit(
     _login_limit, methods=["POST"], key_func=_mobile_key, deduct_when=_failed
 )
-@limiter.limit(
-    _login_limit,
-    methods=["POST"],
-    key_func=lambda: "login-addr:" + get_remote_address(),
-    deduct_when=_failed,
-)
 def login():
-    """Log in with mobile number and password; the error never says which was wrong."""
+    """Log in with mobile number and password; the error never says which was wrong.
+
+    Many failures from one address (a community centre's Wi-Fi, a carrier's NAT)
+    do not block it: the next attempts there answer a picture challenge first.
+    """
     if current_user.is_authenticated:
         return see_other(safe_next())
     form = forms.LoginForm()
-    if form.validate_on_submit():
+    address = get_remote_address()
+    if form.validate_on_submit() and _passed_address_check(form, address):
         mobile = form.mobile.normalized
         # A locked number is refused before the password is even checked.
         until = lockout.locked_until(mobile)
         if until is None:
             user = services.authenticate(mobile, form.password.data)
+            if user is not None and not user.mobile_verified:
+                db.session.rollback()
+                lockout.clear_failures(mobile)
+                response = codes.verify_before_login(user, form)
+                if response is not None:
+                    return response
+                return _login_page(form, 429)
             if user is not None:
                 db.session.commit()
                 lockout.clear_failures(mobile)
@@ -75,49 +80,39 @@ def login():
                 if user.locale:
                     session["locale"] = user.locale
                 return see_other(safe_next())
+            lockout.record_address_failure(address)
             until = lockout.record_failure(mobile)
         if until is not None:
             form.form_errors.append(lockout.message(until))
+            form.form_errors.append(_("You can still log in with a code by SMS."))
             headers = {"Retry-After": str(lockout.retry_after(until))}
-            return render_template("auth/login.html", form=form), 429, headers
+            return _login_page(form, 429, headers)
         form.form_errors.append(_("The mobile number or password is not right."))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    if request.method == "POST" and lockout.address_needs_challenge(address):
+        challenge.new_challenge()
+    return _login_page(form, 422 if request.method == "POST" else 200)
 
 
-@bp.route("/register", methods=["GET", "POST"])
-@public
-@limiter.limit("20 per hour", methods=["POST"])
-def register():
-    """Create an account: name, mobile number, password and privacy consent."""
-    if current_user.is_authenticated:
-        return see_other(url_for("main.home"))
-    form = forms.RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = services.register_user(
-                name=form.name.data,
-                mobile=form.mobile.normalized,
-                password=form.password.data,
-                consent_version=services.current_consent_version(),
-            )
-        except MobileTaken:
-            form.mobile.errors.append(
-                _("This number is already registered. Log in instead?")
-            )
-        else:
-            if session.get("locale"):
-                user.locale = session["locale"]
-            db.session.commit()
-            login_user(user)
-            flash(
-                _("Welcome, %(name)s! Your account is ready.", name=user.name),
-                "success",
-            )
-            # A new account has no volunteer profile yet: onboarding comes next.
-            return see_other(url_for("profiles.edit"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/register.html", form=form), status
+def _passed_address_check(form: forms.LoginForm, address: str) -> bool:
+    """Past the failures allowed from an address, a solved challenge is needed."""
+    if not lockout.address_needs_challenge(address):
+        return True
+    if form.challenge.data and challenge.solve(form.challenge.data):
+        return True
+    form.challenge.errors.append(
+        _("Many wrong attempts came from here. Copy the digits in the picture.")
+    )
+    return False
+
+
+def _login_page(form: forms.LoginForm, status: int, headers=None):  # noqa: ANN001, ANN202
+    return (
+        render_template(
+            "auth/login.html", form=form, challenge_id=challenge.current_id()
+        ),
+        status,
+        headers or {},
+    )
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,0 +1,91 @@
+"""How many codes may go out: per number, per address, per purpose and day.
+
+Counted in the rate limiter's storage (Redis when configured, so every server
+agrees), as moving windows, under keyed digests (no numbers or addresses in keys).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from limits import parse_many
+from limits.strategies import MovingWindowRateLimiter
+
+from hub.extensions import limiter
+from hub.verification.codes import number_digest
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a code may go out now; when not, how long to wait."""
+
+    allowed: bool
+    retry_after: int = 0
+    #: A challenge must be answered first (many codes from here or today).
+    challenge: bool = False
+
+
+def _strategy() -> MovingWindowRateLimiter:
+    return MovingWindowRateLimiter(limiter.storage)
+
+
+def _limits(key: str):  # noqa: ANN202
+    return parse_many(current_app.config[key])
+
+
+def _wait(strategy: MovingWindowRateLimiter, item, *ids: str) -> int:  # noqa: ANN001
+    reset = strategy.get_window_stats(item, *ids).reset_time
+    return max(1, math.ceil(reset - time.time()))
+
+
+def _checks(mobile: str, address: str, purpose: str) -> list[tuple[object, tuple]]:
+    number = ("sms-number", number_digest(mobile))
+    where = ("sms-address", number_digest(f"addr:{address}"))
+    today = ("sms-purpose", purpose)
+    checks = [(item, number) for item in _limits("SMS_NUMBER_LIMITS")]
+    checks += [(item, where) for item in _limits("SMS_ADDRESS_LIMIT")]
+    checks += [(item, today) for item in _limits("SMS_DAILY_CAP")]
+    return checks
+
+
+def decide(mobile: str, address: str, purpose: str, *, solved: bool) -> Decision:
+    """May a code go to ``mobile`` for ``purpose``, asked from ``address``?"""
+    strategy = _strategy()
+    for item, ids in _checks(mobile, address, purpose):
+        if not strategy.test(item, *ids):
+            return Decision(False, _wait(strategy, item, *ids))
+    if not solved and _needs_challenge(strategy, address, purpose):
+        return Decision(False, challenge=True)
+    return Decision(True)
+
+
+def _needs_challenge(
+    strategy: MovingWindowRateLimiter, address: str, purpose: str
+) -> bool:
+    """Past a few codes an hour from one address, or half the day's cap, ask first."""
+    where = ("sms-address", number_digest(f"addr:{address}"))
+    after = current_app.config["SMS_CHALLENGE_AFTER"]
+    hour = parse_many(f"{after} per hour")[0]
+    if not strategy.test(hour, *where):
+        return True
+    for cap in _limits("SMS_DAILY_CAP"):
+        stats = strategy.get_window_stats(cap, "sms-purpose", purpose)
+        if stats.remaining <= cap.amount // 2:
+            return True
+    return False
+
+
+def count(mobile: str, address: str, purpose: str) -> None:
+    """Count a code that is going out against every limit."""
+    strategy = _strategy()
+    for item, ids in _checks(mobile, address, purpose):
+        strategy.hit(item, *ids)
+    after = current_app.config["SMS_CHALLENGE_AFTER"]
+    strategy.hit(
+        parse_many(f"{after} per hour")[0],
+        "sms-address",
+        number_digest(f"addr:{address}"),
+    )
