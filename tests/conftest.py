@@ -90,6 +90,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": url,
             "UPLOAD_DIR": str(tmp_dir / "uploads"),
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Factories sign fresh accounts up to many shifts; the limit on new
+            # accounts is tested with its real value (tests/web/test_codes.py).
+            "NEW_ACCOUNT_SIGNUPS": 1000,
         }
     )
     with application.app_context():

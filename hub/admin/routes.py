@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from hub.admin import forms, services
 from hub.auth import services as account_services
-from hub.errors import DuplicateName, InvalidGrant
+from hub.errors import DuplicateName, InvalidGrant, NumberNotVerified
 from hub.extensions import db
 from hub.models import Community, Grid, Organization, RoleGrant, Street, User
 from hub.permissions import ROLE_SCOPES, Permission, Qualification, Role, Scope
@@ -227,6 +227,13 @@ def user(user_id: int):
                 )
             except InvalidGrant:
                 form.role.errors.append(_("This role cannot be granted there."))
+            except NumberNotVerified:
+                form.role.errors.append(
+                    _(
+                        "This person has not yet proved their mobile number. "
+                        "Roles can be granted once they have logged in with a code."
+                    )
+                )
             else:
                 db.session.commit()
                 flash(_("Role granted."), "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from hub.errors import DuplicateName, InvalidGrant
+from hub.errors import DuplicateName, InvalidGrant, NumberNotVerified
 from hub.extensions import db
 from hub.models import Community, Grid, Organization, RoleGrant, Street, User, utcnow
 from hub.permissions import ROLE_SCOPES, Qualification, Role, Scope
@@ -94,7 +94,12 @@ def grant_role(
     organization: Organization | None = None,
     qualification: Qualification | None = None,
 ) -> RoleGrant:
-    """Give a role on its scope; granting an active grant again changes nothing."""
+    """Give a role on its scope; granting an active grant again changes nothing.
+
+    Only to an account whose number is proved (roles follow the phone's holder).
+    """
+    if user.mobile_verified_at is None:
+        raise NumberNotVerified(user.id)
     scope = ROLE_SCOPES[role]
     given = {
         Scope.STREET: street,

@@ -12,8 +12,18 @@ from hub.extensions import db, login_manager
 
 def init_auth(app: Flask) -> None:
     """Configure Flask-Login: the cookie names the account and its session nonce."""
+    from flask_babel import lazy_gettext as _l
+
+    from hub.audit_log.labels import register_action_labels
     from hub.models import User
 
+    register_action_labels(
+        {
+            "account.verified": _l("Mobile number proved with a code"),
+            "account.password_reset": _l("Password reset with a code"),
+            "account.mobile_changed": _l("Mobile number changed"),
+        }
+    )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
@@ -26,6 +36,10 @@ def init_auth(app: Flask) -> None:
         # The roles with the person, in one query: every page checks them.
         user = db.session.get(User, int(raw_id), options=[joinedload(User.grants)])
         if user is None or not user.active:
+            return None
+        # Sessions from before numbers were proved end: the next sign-in asks for
+        # a code once, so every signed-in person holds their number.
+        if user.mobile_verified_at is None:
             return None
         if not secrets.compare_digest(user.session_nonce, nonce):
             return None

@@ -19,6 +19,7 @@ from hub.extensions import db
 from hub.imports.checking import Preview
 from hub.models import Consent, RoleGrant, Street, User, VolunteerProfile
 from hub.models.accounts import new_session_nonce
+from hub.models.base import utcnow
 from hub.notifications.services import notify
 from hub.permissions import Role
 from hub.sms.templates import ACCOUNT_CREATED
@@ -124,6 +125,8 @@ def activate_account(user: User, *, password: str, consent_version: str) -> None
         raise AlreadyActivated()
     user.password_hash = hash_password(password)
     user.active = True
+    # The link came by SMS to this number (or a code proved it): the holder.
+    user.mobile_verified_at = utcnow()
     user.end_other_sessions()  # the activation link carried the old nonce: used up
     db.session.add(Consent(user_id=user.id, notice="privacy", version=consent_version))
     profile = db.session.get(VolunteerProfile, user.id)

@@ -64,7 +64,12 @@ def can_view_document(user: Any, document: Document) -> bool:
 
 
 def can_answer_invitation(user: Any, invitation: StaffInvitation) -> bool:
-    return _auth(user) and invitation.mobile == user.mobile and invitation.is_open
+    return (
+        _auth(user)
+        and user.mobile_verified_at is not None
+        and invitation.mobile == user.mobile
+        and invitation.is_open
+    )
 
 
 POLICIES = {

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from hub import audit
 from hub.admin.services import grant_role, revoke_grant
-from hub.errors import DomainError
+from hub.errors import DomainError, NumberNotVerified
 from hub.extensions import db
 from hub.models import Organization, RoleGrant, StaffInvitation, User
 from hub.models.base import utcnow
@@ -61,7 +61,9 @@ def open_invitations(org: Organization) -> list[StaffInvitation]:
 
 
 def invitations_for(user: User) -> list[StaffInvitation]:
-    """Open invitations sent to this person's mobile number."""
+    """Open invitations sent to this person's mobile number, once it is proved."""
+    if user.mobile_verified_at is None:
+        return []
     return list(
         db.session.scalars(
             select(StaffInvitation).where(
@@ -101,7 +103,7 @@ def invite_staff(
         street_id=org.street_id,
         data={"invitation_id": invitation.id, "role": role.value},
     )
-    if invitee is not None:
+    if invitee is not None and invitee.mobile_verified_at is not None:
         from flask import url_for
 
         notify(
@@ -119,6 +121,10 @@ def answer_invitation(invitation: StaffInvitation, *, user: User, accept: bool) 
         raise InvitationClosed(invitation.id)
     if invitation.mobile != user.mobile:
         raise PermissionError("not addressed to this person")
+    if user.mobile_verified_at is None:
+        # Whoever registered the number first must not become the organization's
+        # staff: only the proved holder of the invited number may answer.
+        raise NumberNotVerified(user.id)
     org = invitation.organization
     if accept:
         invitation.accepted_at = utcnow()

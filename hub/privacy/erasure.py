@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import String, cast, delete, func, select, update
+from sqlalchemy import String, cast, delete, func, or_, select, update
 
 from hub import audit
 from hub.errors import DomainError
@@ -29,6 +29,7 @@ from hub.matching.services import InvitationClosed, decline_invitation
 from hub.models import (
     Invitation,
     Notification,
+    NumberRecovery,
     Organization,
     OutboxMessage,
     Rating,
@@ -211,8 +212,17 @@ def _erase_messages(user: User, result: Erasure) -> None:
         or 0
     )
     db.session.execute(
-        delete(OutboxMessage).where(OutboxMessage.user_id == user.id),
+        delete(OutboxMessage).where(
+            or_(OutboxMessage.user_id == user.id, OutboxMessage.mobile == user.mobile)
+        ),
         execution_options={"synchronize_session": False},
+    )
+    # Number changes the street asked for keep who decided what, not the numbers.
+    db.session.execute(
+        update(NumberRecovery)
+        .where(NumberRecovery.user_id == user.id)
+        .values(old_mobile="", new_mobile="", reason="")
+        .execution_options(synchronize_session=False)
     )
     result.notifications_deleted = db.session.execute(
         delete(Notification).where(Notification.user_id == user.id),

@@ -39,6 +39,7 @@ SUBJECT_COLUMNS: dict[str, str] = {
     "service_needs": "user_id",
     "notifications": "user_id",
     "outbox_messages": "user_id",
+    "number_recoveries": "user_id",  # the street moving the account to a new number
     "organizations": "created_by_id",  # filings the person started (applied for)
     "audit_entries": "actor_id",  # what the person did, as the log recorded it
 }
@@ -48,6 +49,8 @@ SUBJECT_COLUMNS: dict[str, str] = {
 #: what this person did to them is in the ``audit_entries`` section.
 ACTOR_COLUMNS: dict[tuple[str, str], str] = {
     ("role_grants", "granted_by_id"): "a role given to someone else",
+    ("number_recoveries", "requested_by_id"): "another person's number change asked",
+    ("number_recoveries", "decided_by_id"): "another person's number change decided",
     ("role_grants", "revoked_by_id"): "a role taken from someone else",
     ("documents", "uploaded_by_id"): "an organization's filing document",
     ("staff_invitations", "invited_by_id"): "an invitation sent to someone else",

@@ -209,6 +209,7 @@ def make_places(w: World, out: Writer) -> None:
 USER_COLUMNS = (
     "id", "name", "mobile", "password_hash", "active", "session_nonce", "locale",
     "large_text", "last_login_at", "created_at", "calendar_token",
+    "mobile_verified_at",
 )  # fmt: skip
 GRANT_COLUMNS = (
     "id", "user_id", "role", "street_id", "community_id", "organization_id",
@@ -260,7 +261,7 @@ def make_people(w: World, out: Writer) -> None:
         users.append(
             (uid, name, w.mobile(uid), CITY_PASSWORD_HASH, True,
              f"{rng.getrandbits(128):032x}", None, rng.random() < 0.05,
-             w.past(60) if rng.random() < 0.6 else None, created, None)
+             w.past(60) if rng.random() < 0.6 else None, created, None, created)
         )  # fmt: skip
         grant(uid, "volunteer", created=created)
         return uid

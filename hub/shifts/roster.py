@@ -126,6 +126,8 @@ def _context(
         "confirmed": confirmed,
         "waiting": waiting,
         "remove_forms": _remove_forms(confirmed + waiting, failed),
+        # People who have never served: a throwaway account would look like this.
+        "newcomers": services.newcomers(s.user_id for s in confirmed + waiting),
         "changeable": _changeable(shift),
     }
 

@@ -120,6 +120,14 @@ def sign_up(shift_id: int):
             "You already have a shift at that time. Cancel it first in My shifts."
         )
         category, status = "warning", 409
+    except services.NewAccountLimit as held:
+        db.session.rollback()
+        message = _(
+            "New accounts can hold %(num)d upcoming shifts until they have served "
+            "once. Go to one of them first, or cancel one in My shifts.",
+            num=held.limit,
+        )
+        category, status = "warning", 409
     else:
         confirmed = signup.state == "confirmed"
         db.session.commit()

@@ -7,16 +7,17 @@ BEGIN IMMEDIATE) while their overlaps are checked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from hub import audit
 from hub.db import begin_writing
-from hub.errors import DomainError
+from hub.errors import DomainError, NumberNotVerified
 from hub.extensions import db
 from hub.i18n import LANGUAGE_CODES
 from hub.models import Grid, Project, Shift, Signup, User
@@ -39,6 +40,46 @@ class OverlapsAnotherShift(DomainError):
     def __init__(self, other: Signup) -> None:
         super().__init__(other.shift_id)
         self.other = other
+
+
+class NewAccountLimit(DomainError):
+    """An account that has not yet attended a shift holds the most places it may."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def newcomers(user_ids: Iterable[int]) -> set[int]:
+    """Those of ``user_ids`` who have never attended a shift (one query)."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    attended = db.session.scalars(
+        select(Signup.user_id)
+        .where(Signup.user_id.in_(ids), Signup.state == SignupState.ATTENDED)
+        .distinct()
+    )
+    return ids - set(attended)
+
+
+def _check_new_account_limit(user: User, now: datetime) -> None:
+    """Throwaway accounts cannot fill shifts: until someone has attended once,
+    they hold at most NEW_ACCOUNT_SIGNUPS upcoming confirmed places."""
+    limit = current_app.config["NEW_ACCOUNT_SIGNUPS"]
+    if not newcomers([user.id]):
+        return
+    held = db.session.scalar(
+        select(func.count())
+        .select_from(Signup)
+        .where(
+            Signup.user_id == user.id,
+            Signup.state == SignupState.CONFIRMED,
+            Signup.starts_at > now,
+        )
+    )
+    if held >= limit:
+        raise NewAccountLimit(limit)
 
 
 class CapacityBelowConfirmed(DomainError):
@@ -239,11 +280,14 @@ def sign_up(shift: Shift, *, user: User, now: datetime | None = None) -> Signup:
     shift = db.session.get(Shift, shift.id)
     if not shift.is_open(now):
         raise ShiftNotOpen(shift.id)
+    if user.mobile_verified_at is None:
+        raise NumberNotVerified(user.id)
     # Serialise this person's sign-ups, so two overlapping requests cannot both pass.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     existing = _active(shift.id, user.id)
     if existing is not None and existing.state in ACTIVE_STATES:
         return existing  # a double tap
+    _check_new_account_limit(user, now)
     clash = _overlap(user.id, shift)
     if clash is not None:
         raise OverlapsAnotherShift(clash)

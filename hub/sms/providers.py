@@ -68,7 +68,7 @@ def scrub(text: str, number: str = "") -> str:
     return _MOBILE.sub(lambda m: m.group(1) + mask_mobile(m.group(2)), text)
 
 
-class _MaskMobiles(logging.Filter):
+class _NumberMask(logging.Filter):
     """Masks mobile numbers in a third-party logger's records."""
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -86,8 +86,8 @@ def _mask_sdk_logs() -> None:
     """Add the masking filter to the SDK loggers, once per process."""
     for name in _SDK_LOGGERS:
         logger = logging.getLogger(name)
-        if not any(isinstance(f, _MaskMobiles) for f in logger.filters):
-            logger.addFilter(_MaskMobiles())
+        if not any(isinstance(f, _NumberMask) for f in logger.filters):
+            logger.addFilter(_NumberMask())
 
 
 def _setting(config: Mapping[str, Any], key: str) -> str:

@@ -54,9 +54,13 @@ def _checks(mobile: str, address: str, purpose: str) -> list[tuple[object, tuple
 def decide(mobile: str, address: str, purpose: str, *, solved: bool) -> Decision:
     """May a code go to ``mobile`` for ``purpose``, asked from ``address``?"""
     strategy = _strategy()
-    for item, ids in _checks(mobile, address, purpose):
-        if not strategy.test(item, *ids):
-            return Decision(False, _wait(strategy, item, *ids))
+    waits = [
+        _wait(strategy, item, *ids)
+        for item, ids in _checks(mobile, address, purpose)
+        if not strategy.test(item, *ids)
+    ]
+    if waits:  # the longest wait: trying after the first one ends would fail too
+        return Decision(False, max(waits))
     if not solved and _needs_challenge(strategy, address, purpose):
         return Decision(False, challenge=True)
     return Decision(True)

@@ -39,6 +39,7 @@ from werkzeug.serving import make_server
 from hub import create_app
 from hub.auth import services
 from hub.extensions import db
+from hub.models.base import utcnow
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -86,6 +87,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'e2e.sqlite3'}",
             "UPLOAD_DIR": str(tmp / "uploads"),
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Every journey's people come from 127.0.0.1, as if one Wi-Fi: the
+            # picture challenge after a few codes is tested in tests/web.
+            "SMS_CHALLENGE_AFTER": 1000,
+            # A journey asks codes for one number faster than a person would.
+            "SMS_NUMBER_LIMITS": "100 per minute",
         }
     )
     with app.app_context():
@@ -323,7 +329,20 @@ def create_account(live_server: LiveServer) -> Callable[..., None]:
                 mobile=mobile,
                 password=password,
                 consent_version=services.current_consent_version(),
+                verified_at=utcnow(),
             )
             db.session.commit()
 
     return create
+
+
+@pytest.fixture
+def sms_code(live_server: LiveServer) -> Callable[[str, str], str]:
+    """The code the phone with ``mobile`` was just sent for ``purpose``."""
+    from tests.sms import code_for
+
+    def read(mobile: str, purpose: str) -> str:
+        with live_server.app.app_context():
+            return code_for(mobile, purpose)
+
+    return read

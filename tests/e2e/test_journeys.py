@@ -15,6 +15,8 @@ Check = Callable[[Page], None]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 PASSWORD = "lantern-river-42"
 SUBMIT = "main form button[type=submit]"
+#: The page's main action, where a second form offers another (send a new code).
+PRIMARY = "main form button.button-primary[type=submit]"
 LOGIN_ERROR = "The mobile number or password is not right."
 
 
@@ -38,7 +40,25 @@ def log_in(page: Page, check: Check, mobile: str, password: str) -> None:
     go(page, check, page.locator(SUBMIT).click)
 
 
-def test_register_login_english_larger_text_logout(page: Page, check: Check) -> None:
+def prove_number(
+    page: Page,
+    check: Check,
+    sms_code: Callable[[str, str], str],
+    mobile: str,
+    purpose: str,
+) -> None:
+    """Type the number, send, and type the code the phone received."""
+    page.locator("input[name=mobile]").fill(mobile)
+    go(page, check, page.locator(SUBMIT).click)
+    expect(page.locator("input[name=code]")).to_be_visible()
+    digits = re.sub(r"\D", "", mobile)[-11:]
+    page.locator("input[name=code]").fill(sms_code(digits, purpose))
+    go(page, check, page.locator(PRIMARY).click)
+
+
+def test_register_login_english_larger_text_logout(
+    page: Page, check: Check, sms_code: Callable[[str, str], str]
+) -> None:
     page.goto("/")
     check(page)
     assert_chinese(page)
@@ -48,8 +68,9 @@ def test_register_login_english_larger_text_logout(page: Page, check: Check) -> 
     assert_chinese(page)
     expect(page.locator("h1")).to_have_text(CHINESE)
 
+    prove_number(page, check, sms_code, "139 1234 5678", "register")
+    expect(page).to_have_url(re.compile(r"/register/details$"))
     page.locator("input[name=name]").fill("张伟")
-    page.locator("input[name=mobile]").fill("139 1234 5678")
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("input[name=consent]").check()
     go(page, check, page.locator(SUBMIT).click)
@@ -91,41 +112,84 @@ def test_register_login_english_larger_text_logout(page: Page, check: Check) -> 
 
 
 def test_register_form_works_without_javascript(
-    page_without_js: Page, check: Check
+    page_without_js: Page, check: Check, sms_code: Callable[[str, str], str]
 ) -> None:
     page = page_without_js
     page.goto("/register")
     check(page)
     assert_chinese(page)
 
-    page.locator("input[name=name]").fill("李娜")
     page.locator("input[name=mobile]").fill("1391234")
+    go(page, check, page.locator(SUBMIT).click)
+    expect(page).to_have_url(re.compile(r"/register$"))
+    expect(page.get_by_role("alert")).to_be_visible()
+    field = page.locator(".field:has(input[name=mobile])")
+    expect(field.locator(".error")).to_have_text(CHINESE)
+    expect(field.locator("input")).to_have_attribute("aria-invalid", "true")
+    expect(field.locator("input")).to_have_value("1391234")
+
+    # The code typed with full-width digits, as a Chinese IME may give them.
+    page.locator("input[name=mobile]").fill("13912345679")
+    go(page, check, page.locator(SUBMIT).click)
+    code = sms_code("13912345679", "register")
+    page.locator("input[name=code]").fill("".join(chr(ord(c) + 0xFEE0) for c in code))
+    go(page, check, page.locator(PRIMARY).click)
+    expect(page).to_have_url(re.compile(r"/register/details$"))
+
+    page.locator("input[name=name]").fill("李娜")
     page.locator("input[name=password]").fill("short")
     page.locator("input[name=consent]").check()
     go(page, check, page.locator(SUBMIT).click)
-
-    expect(page).to_have_url(re.compile(r"/register$"))
-    expect(page.get_by_role("alert")).to_be_visible()
-    for name in ("mobile", "password"):
-        field = page.locator(f".field:has(input[name={name}])")
-        expect(field.locator(".error")).to_have_text(CHINESE)
-        expect(field.locator("input")).to_have_attribute("aria-invalid", "true")
-        expect(field.locator("input")).to_have_attribute(
-            "aria-describedby", re.compile(rf"\b{name}-error\b")
-        )
-    expect(page.locator(".field:has(input[name=name]) .error")).to_have_count(0)
+    field = page.locator(".field:has(input[name=password])")
+    expect(field.locator(".error")).to_have_text(CHINESE)
     expect(page.locator("input[name=name]")).to_have_value("李娜")
-    expect(page.locator("input[name=mobile]")).to_have_value("1391234")
-    expect(page.locator("input[name=password]")).to_have_value("")
     expect(page.locator("input[name=consent]")).to_be_checked()
 
-    page.locator("input[name=mobile]").fill("13912345679")
     page.locator("input[name=password]").fill(PASSWORD)
     go(page, check, page.locator(SUBMIT).click)
     expect(page).to_have_url(re.compile(r"/me/profile$"))
     assert_chinese(page)
     expect(page.locator(".flash-success")).to_contain_text("李娜")
     expect(page.locator("nav.bottomnav")).to_be_visible()
+
+
+def test_sign_in_by_code_forget_and_reset_change_number(
+    page_without_js: Page,
+    check: Check,
+    sms_code: Callable[[str, str], str],
+    create_account: Callable[..., None],
+) -> None:
+    """An older volunteer forgets the password: code sign-in, reset, new phone."""
+    create_account(name="刘阿姨", mobile="13912340001", password=PASSWORD)
+    page = page_without_js
+    page.goto("/login")
+    check(page)
+    go(page, check, page.locator("main a[href^='/login/code']").click)
+    assert_chinese(page)
+    prove_number(page, check, sms_code, "139 1234 0001", "sign_in")
+    expect(page.locator("h1")).to_contain_text("刘阿姨")
+    go(page, check, page.locator("nav.bottomnav a[href='/account']").click)
+    go(page, check, page.locator("form[action='/logout'] button").click)
+
+    page.goto("/login")
+    check(page)
+    go(page, check, page.locator("main a[href='/password/reset']").click)
+    prove_number(page, check, sms_code, "13912340001", "reset")
+    expect(page).to_have_url(re.compile(r"/password/reset/new$"))
+    page.locator("input[name=new]").fill("harbour-lantern-88")
+    go(page, check, page.locator(SUBMIT).click)
+    expect(page.locator(".flash-success")).to_have_text(CHINESE)
+
+    page.goto("/account")
+    check(page)
+    go(page, check, page.locator("main a[href='/account/mobile']").click)
+    page.locator("input[name=mobile]").fill("13912340002")
+    page.locator("input[name=password]").fill("harbour-lantern-88")
+    go(page, check, page.locator(SUBMIT).click)
+    page.locator("input[name=code]").fill(sms_code("13912340002", "change_number"))
+    go(page, check, page.locator(PRIMARY).click)
+    expect(page).to_have_url(re.compile(r"/account$"))
+    expect(page.locator("main")).to_contain_text("139****0002")
 
 
 def test_login_error_is_generic(

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from hub.notifications.transports import ConsoleTransport, OutgoingMessage
+from hub.sms.transports import ConsoleTransport, SmsMessage
 from tests.pii_watch import PiiWatch, find_numbers, find_numbers_in_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,8 +109,11 @@ def test_watch_reads_server_log_files(
 def test_console_sms_transport_prints_the_number_masked() -> None:
     out = io.StringIO()
     ConsoleTransport(stream=out).send(
-        OutgoingMessage(
-            channel="sms", to="13912345678", text="你好", idempotency_key="k"
+        SmsMessage(
+            to="13912345678",
+            template="notice",
+            params={"topic": "一个项目"},
+            idempotency_key="k",
         )
     )
     assert "139****5678" in out.getvalue()

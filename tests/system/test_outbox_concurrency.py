@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from hub import create_app
 from hub.extensions import db
 from hub.notifications import outbox, services
-from hub.notifications.transports import OutgoingMessage
+from hub.sms.transports import SmsMessage
 from tests.conftest import IN_CI, TEST_SECRET
 
 pytestmark = pytest.mark.postgres_only
@@ -79,7 +79,7 @@ class SharedTransport:
         self.keys: list[str] = []
         self.lock = threading.Lock()
 
-    def send(self, message: OutgoingMessage) -> None:
+    def send(self, message: SmsMessage) -> None:
         time.sleep(0.005)
         with self.lock:
             self.keys.append(message.idempotency_key)

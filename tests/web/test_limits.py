@@ -47,13 +47,17 @@ def _alert(response) -> str:  # noqa: ANN001
 # Endpoints -----------------------------------------------------------------------
 
 
-def test_registration_is_limited_per_address(client) -> None:
-    def send():  # noqa: ANN202
-        return client.post("/register", data={"name": "x"})
+def test_codes_asked_from_one_address_are_capped(app, client) -> None:
+    """Past the hourly cap per address, asking for a code is refused (429-like
+    answer beside the form); a challenge is asked long before (tests/web/test_codes)."""
+    cap = int(app.config["SMS_ADDRESS_LIMIT"].split()[0])
+    from hub.verification import limits
 
-    statuses = _statuses(send, 21)
-    assert statuses[:20] == [422] * 20
-    assert statuses[20] == 429
+    for i in range(cap):
+        limits.count(f"1391234{i:04d}", "127.0.0.1", "register")
+    response = client.post("/register", data={"mobile": "13700005555"})
+    assert response.status_code == 422
+    assert "分钟后再试" in _alert(response)
 
 
 def test_shift_sign_up_is_limited_per_volunteer(client, login) -> None:

@@ -25,17 +25,29 @@ from hub.sms.providers import (
     endpoint,
     scrub,
 )
-from hub.sms.templates import NOTICE, SECURITY_ALERT, TEMPLATES, VERIFICATION_CODE
+from hub.sms.templates import (
+    ACCOUNT_CREATED,
+    NOTICE,
+    SECURITY_ALERT,
+    TEMPLATES,
+    VERIFICATION_CODE,
+)
 from hub.sms.transports import SmsMessage, TransportError, transport_from_config
 
 PHONE = "13812345678"
 KEY_ID = "LTAI-test-key-id"
 SECRET = "test-secret-never-sent"
-IDS = {VERIFICATION_CODE: "SMS_100001", NOTICE: "SMS_100002", SECURITY_ALERT: "SMS_3"}
+IDS = {
+    VERIFICATION_CODE: "SMS_100001",
+    NOTICE: "SMS_100002",
+    SECURITY_ALERT: "SMS_3",
+    ACCOUNT_CREATED: "SMS_4",
+}
 PARAMS = {
     VERIFICATION_CODE: {"code": "246810", "action": "注册"},
     NOTICE: {"topic": "一个项目"},
     SECURITY_ALERT: {"event": "密码已重置"},
+    ACCOUNT_CREATED: {},
 }
 
 
@@ -290,7 +302,7 @@ def test_tencent_params_follow_the_registered_order_not_the_mapping(
     stub.reply(tencent_answer())
     reordered = message(VERIFICATION_CODE, action="登录", code="135790")
     TencentTransport(config(stub.url)).send(reordered)
-    assert json.loads(stub.seen[0].body)["TemplateParamSet"] == ["135790", "登录"]
+    assert json.loads(stub.seen[0].body)["TemplateParamSet"] == ["登录", "135790"]
 
 
 def test_tencent_refusal_names_code_and_message_but_not_the_number(

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from hub.extensions import db
 from hub.imports import labels
 from hub.imports.reading import FileRefused
-from hub.models import AuditEntry, OutboxMessage, User
+from hub.models import AuditEntry, Notification, OutboxMessage, User
 from tests import factories
 from tests.unit.test_imports import HEADER, csv_bytes, xlsx_bytes
 
@@ -106,10 +106,13 @@ def test_confirm_writes_the_audit_entry_and_the_activation_sms(
     assert entry.actor_id == reviewer.id and entry.reason == "九月名单.csv"
     assert entry.data["created"] == 2 and entry.data["skipped"] == 1
     assert entry.data["refused"] == 1
-    links = db.session.scalars(
-        select(OutboxMessage.params).where(OutboxMessage.kind == "account_imported")
+    sms = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "account_imported")
     ).all()
-    assert len(links) == 2 and all("/activate/" in p["link"] for p in links)
+    # By SMS the registered template only (log in with a code); the link stays in
+    # the in-app message.
+    assert [(m.template, m.params) for m in sms] == [("account_created", {})] * 2
+    assert all("/activate/" in m.notification.params["link"] for m in sms)
 
 
 def test_a_file_that_is_no_list_gets_422_beside_the_file_field(
@@ -240,7 +243,7 @@ def _activation_url(client, login, street) -> tuple[str, User]:  # noqa: ANN001
     client.post("/logout")
     person = db.session.scalar(select(User).where(User.mobile == "13812345678"))
     link = db.session.scalar(
-        select(OutboxMessage.params).where(OutboxMessage.user_id == person.id)
+        select(Notification.params).where(Notification.user_id == person.id)
     )["link"]
     return "/activate/" + link.rsplit("/activate/", 1)[1], person
 

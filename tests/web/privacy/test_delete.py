@@ -32,6 +32,7 @@ from hub.privacy import erasure
 from tests import factories
 from tests.conftest import second_device
 from tests.factories import DEFAULT_PASSWORD
+from tests.sms import register
 from tests.web.privacy.world import (
     GUARDIAN_MOBILE,
     GUARDIAN_NAME,
@@ -187,15 +188,7 @@ def test_deleting_erases_the_person_and_keeps_the_record(app, client, login) -> 
 def test_the_number_is_free_to_register_again(client, login) -> None:
     person = login(factories.volunteer(name=NAME, mobile=MOBILE))
     assert client.post("/account/delete", data=CONFIRM).status_code == 303
-    response = client.post(
-        "/register",
-        data={
-            "name": "新的人",
-            "mobile": MOBILE,
-            "password": "lantern-river-43",
-            "consent": "y",
-        },
-    )
+    response = register(client, MOBILE, name="新的人", password="lantern-river-43")
     assert response.status_code == 303
     fresh = db.session.scalar(select(User).where(User.mobile == MOBILE))
     assert fresh.id != person.id and fresh.name == "新的人"

@@ -10,6 +10,7 @@ from hub.hours import certificates, records
 from hub.matching import services as matching
 from hub.models import (
     HourRecord,
+    NumberRecovery,
     Organization,
     Rating,
     ServiceNeed,
@@ -107,6 +108,18 @@ def full_life() -> Life:
         mobile=person.mobile,
         role=Role.ORG_MANAGER,
         by=factories.owner_of(other_org),
+    )
+    # A number change the street asked for and declined (the person kept the number).
+    db.session.add(
+        NumberRecovery(
+            user_id=person.id,
+            street_id=org.street_id,
+            old_mobile=person.mobile,
+            new_mobile="13700009999",
+            reason="在办事大厅查验了身份证",
+            state="declined",
+            requested_by_id=organizer.id,
+        )
     )
     db.session.flush()
     return Life(

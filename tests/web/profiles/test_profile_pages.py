@@ -12,6 +12,7 @@ from hub.models import AuditEntry, VolunteerProfile
 from hub.models.base import utcnow
 from hub.profiles import services
 from tests import factories
+from tests.sms import register
 
 HX = {"HX-Request": "true"}
 
@@ -43,15 +44,7 @@ def _error_beside(html: str, name: str) -> str:
 
 
 def test_registering_leads_into_onboarding(client) -> None:
-    response = client.post(
-        "/register",
-        data={
-            "name": "张伟",
-            "mobile": "13912345678",
-            "password": "lantern-river-42",
-            "consent": "y",
-        },
-    )
+    response = register(client, "13912345678", name="张伟")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/me/profile")
     page = client.get("/me/profile").get_data(as_text=True)
