@@ -13,19 +13,26 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from hub import audit
+from hub.auth.forms import CodeForm
+from hub.auth.labels import code_error
+from hub.errors import CodeNotValid, TooManyCodes
 from hub.evaluations.results import evaluated_projects, scorecard
 from hub.extensions import db
 from hub.models import Community, Document, Organization, StaffInvitation, Street
+from hub.models.verification import Purpose
 from hub.organizations import forms, policy, services, staff
 from hub.organizations.directory import search_directory
 from hub.organizations.labels import missing_label, upload_error
 from hub.permissions import Permission, Role
+from hub.phones import mask_mobile
 from hub.uploads import UploadRefused, document_path
+from hub.verification.services import check_code, send_code
 from hub.web.access import public, requires
 from hub.web.htmx import is_htmx, see_other
 
@@ -402,17 +409,79 @@ def remove_member(org_id: int, grant_id: int):
 )
 @requires(Permission.ACCOUNT_USE)
 def answer(invitation_id: int, answer: str):
-    """Accept or decline an invitation sent to my number."""
+    """Decline an invitation sent to my number, or start accepting it.
+
+    Accepting makes the person staff (an owner holds the organization): a code
+    sent to the invited number proves the holder is the one answering.
+    """
+    invitation = _my_invitation(invitation_id)
+    if answer == "accept":
+        try:
+            send_code(
+                invitation.mobile,
+                Purpose.INVITATION,
+                address=get_remote_address(),
+                # A signed-in account with a proved number: the per-number
+                # limits hold; the picture is for strangers.
+                solved_challenge=True,
+                user=current_user._get_current_object(),
+            )
+        except TooManyCodes as refused:
+            db.session.rollback()
+            flash(
+                _(
+                    "Please wait %(seconds)d seconds before asking for another code.",
+                    seconds=refused.retry_after,
+                ),
+                "warning",
+            )
+            return see_other(url_for("organizations.mine"))
+        db.session.commit()
+        return see_other(
+            url_for("organizations.confirm_invitation", invitation_id=invitation.id)
+        )
+    staff.answer_invitation(invitation, user=current_user, accept=False)
+    db.session.commit()
+    flash(_("Invitation declined."), "success")
+    return see_other(url_for("organizations.mine"))
+
+
+@bp.route("/invitations/<int:invitation_id>/confirm", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT_USE)
+def confirm_invitation(invitation_id: int):
+    """Accept an invitation with the code sent to the invited number."""
+    invitation = _my_invitation(invitation_id)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            check_code(invitation.mobile, Purpose.INVITATION, form.code.data)
+        except CodeNotValid as wrong:
+            db.session.commit()  # the wrong try counts
+            form.code.errors.append(code_error(wrong))
+        else:
+            staff.answer_invitation(invitation, user=current_user, accept=True)
+            db.session.commit()
+            flash(
+                _("You now work for %(name)s.", name=invitation.organization.name),
+                "success",
+            )
+            return see_other(url_for("organizations.mine"))
+    accept = url_for(
+        "organizations.answer", invitation_id=invitation.id, answer="accept"
+    )
+    return render_template(
+        "auth/code_enter.html",
+        form=form,
+        title=_("Join %(name)s", name=invitation.organization.name),
+        masked=mask_mobile(invitation.mobile),
+        action=url_for("organizations.confirm_invitation", invitation_id=invitation.id),
+        resend=accept,
+    ), (422 if request.method == "POST" else 200)
+
+
+def _my_invitation(invitation_id: int) -> StaffInvitation:
+    """An open invitation to my proved number; anyone else's is not found."""
     invitation = db.get_or_404(StaffInvitation, invitation_id)
     if not policy.can_answer_invitation(current_user, invitation):
         abort(404)
-    staff.answer_invitation(invitation, user=current_user, accept=answer == "accept")
-    db.session.commit()
-    if answer == "accept":
-        flash(
-            _("You now work for %(name)s.", name=invitation.organization.name),
-            "success",
-        )
-    else:
-        flash(_("Invitation declined."), "success")
-    return see_other(url_for("organizations.mine"))
+    return invitation

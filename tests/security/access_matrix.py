@@ -386,6 +386,12 @@ MATRIX: list[Case] = [
         invitation_id="@staff_invitation_a",
         answer="decline",
     ),
+    *both(
+        "organizations.confirm_invitation",
+        VOLUNTEER_ONLY_404,
+        "invitation to the volunteer",
+        invitation_id="@staff_invitation_a",
+    ),
     row("review.queue", "GET", REVIEWERS),
     row("review.organizations", "GET", REVIEWERS),
     row(

@@ -24,6 +24,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
 
 from hub.auth import forms, lockout, proof, services
+from hub.auth.labels import code_error
 from hub.auth.passwords import verify_password
 from hub.auth.routes import bp
 from hub.errors import ChallengeRequired, CodeNotValid, MobileTaken, TooManyCodes
@@ -159,14 +160,7 @@ def _code_step(purpose: Purpose, on_proved: Callable[[proof.Step], Response | tu
             check_code(step.mobile, purpose, form.code.data)
         except CodeNotValid as wrong:
             db.session.commit()  # the wrong try counts
-            form.code.errors.append(
-                _(
-                    "That code is not right. %(n)d tries left.",
-                    n=wrong.tries_left,
-                )
-                if wrong.tries_left
-                else _("This code no longer works. Ask for a new one below.")
-            )
+            form.code.errors.append(code_error(wrong))
         else:
             db.session.commit()
             return on_proved(step)
@@ -180,7 +174,7 @@ def _code_step(purpose: Purpose, on_proved: Callable[[proof.Step], Response | tu
             masked=mask_mobile(step.mobile),
             action=url_for(CODE[purpose], **_next_args()),
             resend=url_for(START[purpose], **_next_args()),
-            resend_form=forms.NumberForm(formdata=None, mobile=step.mobile),
+            resend_mobile=step.mobile,
         ),
         status,
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from hub.extensions import db
 from hub.models import User
+from hub.models.verification import Purpose
 from hub.permissions import Role
 from tests import factories
+from tests.sms import code_for
 
 
 def test_invite_accept_and_manage(client, login) -> None:
@@ -24,7 +26,17 @@ def test_invite_accept_and_manage(client, login) -> None:
     page = client.get("/my/organizations").get_data(as_text=True)
     assert org.name in page
     invitation_id = int(page.split("/invitations/")[1].split("/")[0])
-    assert client.post(f"/invitations/{invitation_id}/accept").status_code == 303
+    sent = client.post(f"/invitations/{invitation_id}/accept")
+    assert sent.headers["Location"].endswith(f"/invitations/{invitation_id}/confirm")
+    # Accepting needs the code sent to the invited number.
+    assert Role.ORG_MANAGER not in db.session.get(User, invitee.id).roles
+    code = code_for("13977778888", Purpose.INVITATION)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    refused = client.post(f"/invitations/{invitation_id}/confirm", data={"code": wrong})
+    assert refused.status_code == 422
+    assert Role.ORG_MANAGER not in db.session.get(User, invitee.id).roles
+    done = client.post(f"/invitations/{invitation_id}/confirm", data={"code": code})
+    assert done.status_code == 303
     assert Role.ORG_MANAGER in db.session.get(User, invitee.id).roles
     # A manager may not invite or change roles.
     assert (
