@@ -20,7 +20,12 @@ from hub.models import NumberRecovery, OutboxMessage, utcnow
 from hub.models.verification import RecoveryNotPending, RecoveryState, SameReviewer
 from hub.notifications.outbox import GIVEN_UP_AT
 from hub.permissions import Permission
-from hub.sms.templates import NOTICE, SECURITY_ALERT, VERIFICATION_CODE
+from hub.sms.templates import (
+    ACCOUNT_CREATED,
+    NOTICE,
+    SECURITY_ALERT,
+    VERIFICATION_CODE,
+)
 from hub.verification import forms
 from hub.verification import recovery as recoveries
 from hub.web.access import requires
@@ -301,6 +306,7 @@ TEMPLATE_LABELS = {
     VERIFICATION_CODE: _l("Verification codes"),
     NOTICE: _l("Notices"),
     SECURITY_ALERT: _l("Security alerts"),
+    ACCOUNT_CREATED: _l("Accounts registered by a community"),
 }
 #: What the outbox writes on a code it did not send because it was used meanwhile
 #: (hub/notifications/outbox.py): no SMS went out, so it is not counted.
