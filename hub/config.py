@@ -190,6 +190,14 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "deployment, against SMS pumping",
     ),
     (
+        "HUB_OUTBOX_DELIVER_INLINE",
+        "OUTBOX_DELIVER_INLINE",
+        False,
+        "development: the web process sends SMS right after the request that wrote "
+        "them commits (`make run` sets it, so codes show in its terminal); "
+        "production runs `flask outbox work` instead",
+    ),
+    (
         "HUB_NEW_ACCOUNT_SIGNUPS",
         "NEW_ACCOUNT_SIGNUPS",
         3,

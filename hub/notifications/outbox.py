@@ -70,17 +70,39 @@ def claim_due(*, now: datetime, limit: int = 50) -> tuple[datetime, list[int]]:
     if db.session.get_bind().dialect.name == "postgresql":
         # Rows another worker is claiming right now are passed over, not waited for.
         pick = pick.with_for_update(skip_locked=True)
+    # Picked once (a materialized CTE): as a subquery PostgreSQL may run the pick
+    # again for each row it updates, each time skipping the rows it just locked,
+    # and so claim every due row whatever the limit.
+    picked = pick.limit(limit).cte("picked").prefix_with("MATERIALIZED")
     # The due condition is checked again by the UPDATE itself: a row another worker
     # claimed between our pick and our write is left to that worker.
     ids = db.session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(pick.limit(limit).scalar_subquery()), *_due(now))
+        .where(OutboxMessage.id.in_(select(picked.c.id)), *_due(now))
         .values(claimed_until=claim)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     ).all()
     db.session.commit()
     return claim, sorted(ids)
+
+
+def release_claimed(ids: list[int], claim: datetime) -> int:
+    """Give back claimed messages not sent (a worker stopping); returns how many."""
+    if not ids:
+        return 0
+    released = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.claimed_until == claim,
+            OutboxMessage.sent_at.is_(None),
+        )
+        .values(claimed_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return released
 
 
 def _give_up(message: OutboxMessage, error: str, report: DeliveryReport) -> None:
