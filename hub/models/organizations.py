@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -26,8 +28,9 @@ from hub.models.places import Community, Street
 
 
 def name_key(name: str) -> str:
-    """The form of a name used for uniqueness: case and all spaces ignored."""
-    return "".join(name.split()).casefold()
+    """The form of a name used for uniqueness: full-width and half-width forms
+    (（二期） and (二期)), case and all spaces ignored."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 class FilingState(StrEnum):
