@@ -32,7 +32,7 @@ install: $(RUN_STAMP) translations
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo --if-empty
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	HUB_OUTBOX_DELIVER_INLINE=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## Debian's Chromium and CJK fonts for the browser tests (root installs them).
 browser:

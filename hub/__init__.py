@@ -106,6 +106,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hub.verification import init_verification
 
     init_verification(app)
+    from hub.notifications.worker import init_outbox_delivery
+
+    init_outbox_delivery(app)  # NOTIFY the outbox worker; inline delivery in dev
     register_cli(app)
     from hub.bench_routes import init_bench_routes
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-
 from datetime import date, datetime
 from enum import StrEnum
 
