@@ -154,7 +154,7 @@ class ChangeNumberForm(FlaskForm):
 class LoginForm(FlaskForm):
     mobile = MobileField(
         _l("Mobile number"),
-        validators=[_REQUIRED_MOBILE],
+        validators=[_REQUIRED_MOBILE, valid_mobile],
         render_kw={"autocomplete": "username", "inputmode": "tel"},
     )
     password = PasswordField(

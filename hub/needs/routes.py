@@ -163,9 +163,8 @@ def new():
     """Raise a need in one's grid; htmx asks this URL for a community's grids."""
     form = forms.NeedForm()
     if request.method == "GET":
-        picked = forms.optional_int(
-            request.args.get("community_id", "").strip() or None
-        )
+        # Not a number (a damaged or hand-typed link): as if none was chosen.
+        picked = request.args.get("community_id", type=int)
         if request.args.get("community_id") is not None:
             form.community_id.data = picked
         else:

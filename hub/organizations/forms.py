@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -87,8 +89,19 @@ class BasicsForm(FlaskForm):
     )
 
 
-def valid_credit_code(form: FlaskForm, field: StringField) -> None:
-    if field.data and not uscc.is_valid(field.data):
+class CreditCodeField(StringField):
+    """The unified social credit code as typed: spaces, dashes, full-width letters
+    and digits accepted; ``normalized`` is the 18-character code, or None."""
+
+    normalized: str | None = None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        typed = unicodedata.normalize("NFKC", self.data or "")
+        self.normalized = uscc.compact(typed) or None if typed.strip() else None
+
+
+def valid_credit_code(form: FlaskForm, field: CreditCodeField) -> None:
+    if field.normalized and not uscc.is_valid(field.normalized):
         raise ValidationError(
             _l(
                 "This is not a valid unified social credit code "
@@ -128,7 +141,7 @@ class ContactForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric"},
     )
-    credit_code = StringField(
+    credit_code = CreditCodeField(
         _l("Unified social credit code (optional)"),
         validators=[Optional(), valid_credit_code],
         description=_l(

@@ -202,11 +202,13 @@ def edit_step(org_id: int, step: int):
         }
         if "contact_phone" in fields:
             fields["contact_phone"] = form.contact_phone.normalized or ""
-        for key in ("lead_person", "address", "description", "credit_code"):
-            if key in fields and fields[key] is not None:
-                fields[key] = fields[key].strip() or (
-                    "" if key != "credit_code" else None
-                )
+        # Drafts may leave fields empty (a field sent with nothing is None here);
+        # the credit code is optional, the rest are kept as empty text.
+        for key in ("lead_person", "address", "description"):
+            if key in fields:
+                fields[key] = (fields[key] or "").strip()
+        if "credit_code" in fields:
+            fields["credit_code"] = form.credit_code.normalized
         try:
             services.update_application(
                 org,

@@ -17,6 +17,8 @@ def safe_next(default_endpoint: str = "main.home", value: str | None = None) -> 
         and not parts.scheme
         and not parts.netloc
         and "\\" not in target
+        # A newline or other control character would break the Location header.
+        and target.isprintable()
     ):
         return target
     return url_for(default_endpoint)
