@@ -18,8 +18,8 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "HUB_ENV",
         "ENV",
         "development",
-        "`development` or `production` (production: secure cookies, "
-        "refuses the default secret key)",
+        "`development`, `production` or `testing`, exactly (anything else refuses "
+        "to start; production: secure cookies, refuses the default secret key)",
     ),
     (
         "HUB_SECRET_KEY",
@@ -281,8 +281,18 @@ class ConfigurationError(RuntimeError):
     """The configuration is unsafe or incomplete."""
 
 
+#: The only values HUB_ENV may take; anything else ("prod", "Production") would
+#: otherwise run as development with the public default secret.
+ENVIRONMENTS = ("development", "production", "testing")
+
+
 def check_config(config: dict[str, Any]) -> None:
     """Refuse to run production with settings that are only safe in development."""
+    if config["ENV"] not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"HUB_ENV must be one of {', '.join(ENVIRONMENTS)} exactly, "
+            f"not {config['ENV']!r}"
+        )
     if config["ENV"] != "production":
         return
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:

@@ -68,3 +68,19 @@ def test_redis_rate_limit_storage_when_configured(tmp_path) -> None:
         }
     )
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
+
+
+@pytest.mark.parametrize("value", ["prod", "Production", "production ", "staging", ""])
+def test_an_unknown_environment_refuses_to_start(monkeypatch, value: str) -> None:
+    """HUB_ENV=prod once started as development, with the public default secret
+    that signs check-in tokens."""
+    monkeypatch.setenv("HUB_ENV", value)
+    monkeypatch.delenv("HUB_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="HUB_ENV"):
+        create_app()
+
+
+@pytest.mark.parametrize("value", ["development", "testing"])
+def test_the_known_environments_start(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("HUB_ENV", value)
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["ENV"] == value
