@@ -21,7 +21,6 @@ from hub.exports.lists import EXPORTS, ExportList
 from hub.exports.writers import (
     CSV_TYPE,
     XLSX_TYPE,
-    content_disposition,
     csv_chunks,
     xlsx_chunks,
 )
@@ -31,6 +30,7 @@ from hub.models.base import utcnow
 from hub.organizations.policy import reviewed_street_ids
 from hub.permissions import Permission
 from hub.web.access import requires
+from hub.web.downloads import attachment
 
 bp = Blueprint("exports", __name__, url_prefix="/reports/exports")
 
@@ -119,7 +119,7 @@ def download(kind: str, fmt: str):
     else:
         body = xlsx_chunks(header, rows, title=str(spec.title), tz=tz)
     response = Response(stream_with_context(body), content_type=FORMATS[fmt])
-    response.headers["Content-Disposition"] = content_disposition(
+    response.headers["Content-Disposition"] = attachment(
         _filename(spec, streets, fmt, tz), _fallback(spec, streets, fmt, tz)
     )
     response.headers["Cache-Control"] = "no-store"

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -155,9 +154,3 @@ def xlsx_chunks(
     finally:
         _discard_sheet(sheet)
         spool.close()
-
-
-def content_disposition(filename: str, fallback: str) -> str:
-    """``attachment`` with an ASCII name and the real one per RFC 5987/6266."""
-    ascii_name = fallback.encode("ascii", "ignore").decode().replace('"', "")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -22,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from hub.exports.writers import (
     CSV_TYPE,
     XLSX_TYPE,
-    content_disposition,
     csv_chunks,
     xlsx_chunks,
 )
@@ -33,6 +32,7 @@ from hub.imports.checking import ImportScope, Preview, check_rows, import_scope
 from hub.imports.reading import MAX_IMPORT_BYTES, FileRefused, read_table
 from hub.permissions import Permission
 from hub.web.access import requires
+from hub.web.downloads import attachment
 from hub.web.htmx import see_other
 
 bp = Blueprint("imports", __name__, url_prefix="/imports/volunteers")
@@ -119,7 +119,7 @@ def template(fmt: str):
     else:
         body = b"".join(xlsx_chunks(header, [], title=_("Volunteers"), tz=tz))
     response = Response(body, content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE)
-    response.headers["Content-Disposition"] = content_disposition(
+    response.headers["Content-Disposition"] = attachment(
         f"{_('Volunteers')}.{fmt}", f"volunteers.{fmt}"
     )
     return response

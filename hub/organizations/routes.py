@@ -34,6 +34,7 @@ from hub.phones import mask_mobile
 from hub.uploads import UploadRefused, document_path
 from hub.verification.services import check_code, send_code
 from hub.web.access import public, requires
+from hub.web.downloads import attachment
 from hub.web.htmx import is_htmx, see_other
 
 bp = Blueprint("organizations", __name__)
@@ -291,12 +292,12 @@ def download(document_id: int):
     path = document_path(current_app.config["UPLOAD_DIR"], document.stored_name)
     if not path.is_file():
         abort(404)
-    response = send_file(
-        path,
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.original_name,
-        max_age=0,
+    response = send_file(path, mimetype=document.content_type, max_age=0)
+    # The name was typed by whoever uploaded it: no path parts, no markup.
+    ext = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+    response.headers["Content-Disposition"] = attachment(
+        document.original_name,
+        f"document-{document.id}{ext.get(document.content_type, '')}",
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -20,6 +20,7 @@ from hub.models import Shift
 from hub.permissions import Permission
 from hub.shifts import ics
 from hub.web.access import public, requires
+from hub.web.downloads import attachment
 from hub.web.htmx import see_other
 
 bp = Blueprint("calendar", __name__)
@@ -41,7 +42,7 @@ def _ics(body: bytes, filename: str | None = None) -> Response:
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Robots-Tag"] = "noindex"
     if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Content-Disposition"] = attachment(filename, "shift.ics")
     return response
 
 

@@ -16,7 +16,6 @@ from sqlalchemy import insert
 from hub.exports import batching, lists
 from hub.exports.writers import (
     BOM,
-    content_disposition,
     csv_cell,
     csv_chunks,
     sheet_title,
@@ -25,6 +24,7 @@ from hub.exports.writers import (
 from hub.extensions import db
 from hub.models import Organization
 from hub.models.organizations import FilingState, name_key
+from hub.web.downloads import attachment
 from tests import factories
 
 HEADER = ["姓名", "手机号", "日期"]
@@ -112,7 +112,7 @@ def test_a_client_leaving_mid_download_leaves_no_file(temp_dir) -> None:  # noqa
 
 
 def test_filenames_in_chinese_use_rfc_5987() -> None:
-    header = content_disposition("志愿者-2026-12-06.csv", "volunteers-2026-12-06.csv")
+    header = attachment("志愿者-2026-12-06.csv", "volunteers-2026-12-06.csv")
     assert header.startswith('attachment; filename="volunteers-2026-12-06.csv"')
     assert "filename*=UTF-8''%E5%BF%97%E6%84%BF%E8%80%85-2026-12-06.csv" in header
 

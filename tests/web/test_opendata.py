@@ -213,6 +213,17 @@ def test_csv_has_a_bom_and_chinese_intact(client) -> None:
     assert line[9] == "良好"
 
 
+def test_csv_defuses_titles_a_spreadsheet_would_run(client) -> None:
+    """A title beginning =HYPERLINK( was written as is (formula injection)."""
+    _tender, project = _completed_purchase()
+    project.title = '=HYPERLINK("http://evil.example","点这里")'
+    db.session.flush()
+    body = client.get("/open-data/projects.csv").get_data().decode("utf-8-sig")
+    (line,) = list(csv.reader(io.StringIO(body)))[1:]
+    assert line[0] == "'" + project.title
+    assert line[6] == project.period_start.isoformat()
+
+
 @pytest.mark.parametrize("state", ["draft", "pending_approval"])
 def test_unapproved_projects_are_not_listed(client, state) -> None:  # noqa: ANN001
     _tender, project = _completed_purchase()

@@ -155,6 +155,22 @@ def test_renamed_exe_upload_refused_beside_field(client, login) -> None:
     assert db.session.scalar(select(Document)) is None
 
 
+def test_a_document_downloads_under_a_safe_name(client, login) -> None:
+    """The uploaded file's own name went back unchanged (path parts, markup)."""
+    org = factories.submitted_application()
+    document = org.documents[0]
+    document.original_name = '../../<b>章程</b>"; x=.pdf'
+    db.session.flush()
+    login(db.session.get(factories.User, org.created_by_id))
+    response = client.get(f"/documents/{document.id}")
+    header = response.headers["Content-Disposition"]
+    response.close()
+    assert header.startswith('attachment; filename="')
+    assert header.count('"') == 2  # the quoted ASCII name holds no quote of its own
+    for unsafe in ("<", ">", "/", "..", "%2F", "%3C", "%22"):
+        assert unsafe not in header
+
+
 def test_document_served_as_attachment_only_to_staff_and_street_reviewers(
     app, client, login
 ) -> None:
