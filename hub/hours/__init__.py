@@ -32,6 +32,8 @@ def init_hours(app: Flask) -> None:
             "attendance.check_in": _l("Checked in"),
             "attendance.check_out": _l("Checked out"),
             "attendance.end_all": _l("Shift ended for all"),
+            "attendance.vouch": _l("Check-in sent later confirmed"),
+            "attendance.refuse": _l("Check-in sent later refused"),
             "hours.confirm": _l("Hours confirmed"),
             "hours.backfill": _l("Hours entered after the fact"),
             "hours.approve": _l("Entered hours approved"),
@@ -47,6 +49,13 @@ def init_hours(app: Flask) -> None:
         "hours_approved": _l(
             "%(hours)s hours entered for %(project)s were approved; "
             "they count from %(date)s."
+        ),
+        "hours_added": _l(
+            "A correction adding %(hours)s hours for %(project)s was approved; "
+            "it counts from %(date)s."
+        ),
+        "hours_reduced": _l(
+            "%(hours)s hours were taken off your record for %(project)s: %(reason)s"
         ),
         "dispute_resolved": _l(
             "Your question about hours for %(project)s was answered: %(text)s"

@@ -7,12 +7,15 @@ accident: a repeated check-in, a repeated check-out and a replayed code are all
 harmless no-ops. At most 3 check-in/check-out cycles per person, shift and day.
 
 Late delivery (offline phones): the service worker keeps the signed link and posts
-it when the phone is back online. The check-in then happens at the code's signed
-time, not at delivery, and is accepted if that signed time lies in the window and
-it arrives within 24 hours of the shift's end. The trade-off: a photo of the code
-could be delivered "late" by someone who was not there, defeating the rotation;
-so late deliveries are marked "offline" on the attendance list for the organizer
-to see before confirming, and the person must still be signed up for the shift.
+it when the phone is back online. A code still fresh when it arrives is as good as
+a live scan. An older one opens a cycle at the code's signed time (if that lies in
+the window and it arrives within 24 hours of the shift's end) that is NOT verified:
+a photo of the screen passed around could be sent "late" by someone who was not
+there. Such a cycle adds no time and does not mark the person as attended until
+someone on the shift's staff confirms it (``marking.review_sent_later``); the
+screen lists it apart. A late check-out needs no check: it only closes the cycle
+already open, at its signed time (never later than its arrival), so it can only
+shorten what would otherwise be counted.
 """
 
 from __future__ import annotations
@@ -28,12 +31,15 @@ from hub.db import begin_writing
 from hub.errors import DomainError
 from hub.extensions import db
 from hub.hours import ledger
-from hub.hours.tokens import CheckinToken, check_fresh
+from hub.hours.tokens import CheckinToken, check_fresh, is_fresh
 from hub.models import Attendance, Shift, Signup, User
 from hub.models.base import utcnow
-from hub.models.hours import Method, RecordState
+from hub.models.hours import (
+    Method,
+    RecordState,
+    Verification,
+)
 from hub.models.shifts import ShiftState, SignupState
-from hub.phones import normalize_mobile
 
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
 CHECKOUT_GRACE = timedelta(minutes=30)
@@ -71,12 +77,9 @@ class HoursAlreadyConfirmed(DomainError):
     """The person's hours on this shift are confirmed: attendance is final."""
 
 
-class UnknownMobile(DomainError):
-    """No account has that mobile number."""
-
-
-class HasAttendance(DomainError):
-    """Someone who checked in cannot be marked as a no-show."""
+def standing_spans(spans: list[Attendance]) -> list[Attendance]:
+    """The cycles that stand (all but those the staff refused)."""
+    return [s for s in spans if not s.refused]
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def _load(shift: Shift, user: User) -> tuple[Shift, Signup]:
     return shift, signup
 
 
-def _mark_attended(signup: Signup, by: User, now: datetime, method: str) -> None:
+def mark_signup_attended(signup: Signup, by: User, now: datetime, method: str) -> None:
     if signup.state == SignupState.ATTENDED:
         return
     before = signup.state
@@ -154,16 +157,16 @@ def _mark_attended(signup: Signup, by: User, now: datetime, method: str) -> None
 def check_in(shift: Shift, **kwargs: Any) -> Outcome:
     """Open a cycle (at ``at``, default now); repeats change nothing."""
     begin_writing()
-    return _check_in(shift, **kwargs)
+    return open_cycle(shift, **kwargs)
 
 
 def check_out(shift: Shift, **kwargs: Any) -> Outcome:
     """Close the open cycle (at ``at``, default now); repeats change nothing."""
     begin_writing()
-    return _check_out(shift, **kwargs)
+    return close_cycle(shift, **kwargs)
 
 
-def _check_in(
+def open_cycle(
     shift: Shift,
     *,
     user: User,
@@ -171,9 +174,14 @@ def _check_in(
     method: str = Method.QR,
     slot: int | None = None,
     by: User | None = None,
+    verified: bool = True,
     now: datetime | None = None,
 ) -> Outcome:
-    """Open a cycle at ``at``; a repeat or replayed code changes nothing."""
+    """Open a cycle at ``at``; a repeat or replayed code changes nothing.
+
+    ``verified=False`` (a code sent later, no longer fresh): the cycle waits for
+    the staff's check; it never takes the place of one seen live.
+    """
     now = now or utcnow()
     at = at or now
     shift, signup = _load(shift, user)
@@ -182,11 +190,19 @@ def _check_in(
     replayed = next((s for s in spans if slot is not None and s.in_slot == slot), None)
     if replayed is not None:
         return Outcome("already_in", replayed)
+    spans = standing_spans(spans)
     current = next((s for s in spans if s.is_open), None)
-    if current is not None:
+    if current is not None and (not verified or current.counts):
         return Outcome("already_in", current)
     covering = next(
-        (s for s in spans if s.checked_in_at <= at <= s.checked_out_at), None
+        (
+            s
+            for s in spans
+            if s.checked_out_at is not None
+            and s.checked_in_at <= at <= s.checked_out_at
+            and (s.counts or not verified)
+        ),
+        None,
     )
     if covering is not None:  # a late delivery for a time already covered
         return Outcome("already_in", covering)
@@ -195,6 +211,10 @@ def _check_in(
         MAX_CYCLES_PER_DAY
     ):
         raise TooManyCycles(shift.id)
+    if current is not None:
+        # Open but sent later: seen live now, so it ends here and a live one starts.
+        current.checked_out_at = max(at, current.checked_in_at)
+        current.out_method = method
     span = Attendance(
         shift_id=shift.id,
         user_id=user.id,
@@ -202,24 +222,30 @@ def _check_in(
         in_method=method,
         in_slot=slot,
         recorded_by_id=by.id if by is not None else None,
+        verification=Verification.LIVE if verified else Verification.PENDING,
     )
     db.session.add(span)
     db.session.flush()
     actor = by or user
-    _mark_attended(signup, actor, now, method)
+    if verified:
+        mark_signup_attended(signup, actor, now, method)
     audit.record(
         actor,
         signup,
         "attendance.check_in",
         street_id=shift.project.street_id,
-        data={"method": str(method), "at": at.isoformat()},
+        data={
+            "method": str(method),
+            "at": at.isoformat(),
+            "verification": str(span.verification),
+        },
         now=now,
     )
     ledger.refresh_pending(shift, user.id)
     return Outcome("checked_in", span)
 
 
-def _check_out(
+def close_cycle(
     shift: Shift,
     *,
     user: User,
@@ -238,6 +264,7 @@ def _check_out(
     replayed = next((s for s in spans if slot is not None and s.out_slot == slot), None)
     if replayed is not None:
         return Outcome("already_out", replayed)
+    spans = standing_spans(spans)
     current = next((s for s in spans if s.is_open), None)
     if current is None:
         if spans:
@@ -270,8 +297,9 @@ def use_token(
     """Check in or out with a rotating code: scanned now, or delivered late.
 
     Scanned now, the code must be fresh and the time is now. Delivered late (from an
-    offline phone), the time is the code's signed time, which must lie in the window;
-    delivery must come within 24 hours of the shift's end. ``fresh_at``: when this
+    offline phone) and no longer fresh, the time is the code's signed time, which
+    must lie in the window, delivery must come within 24 hours of the shift's end,
+    and a check-in so made waits for the staff's check. ``fresh_at``: when this
     browser first opened the link (before logging in), if earlier than now.
     """
     begin_writing()
@@ -279,6 +307,8 @@ def use_token(
     shift = db.session.get(Shift, token.shift_id)
     if shift is None:
         raise NotSignedUp(token.shift_id)
+    if late and is_fresh(token, now):
+        late = False  # back online within the minute: as good as a live scan
     if late:
         if now > shift.ends_at + LATE_DELIVERY_LIMIT:
             raise OutsideWindow(too_early=False)
@@ -286,144 +316,16 @@ def use_token(
     else:
         check_fresh(token, fresh_at or now)
         at, method = now, Method.QR
-    action = _check_in if token.mode == "in" else _check_out
-    return action(shift, user=user, at=at, method=method, slot=token.slot, now=now)
-
-
-# The organizer, by hand ----------------------------------------------------------
-
-
-def _organizer_window(shift: Shift, now: datetime) -> None:
-    if shift.state != ShiftState.SCHEDULED:
-        raise ShiftNotRunning(shift.id)
-    if now < checkin_window(shift)[0]:
-        raise OutsideWindow(too_early=True)
-
-
-def add_walk_in(
-    shift: Shift, *, by: User, mobile: str, now: datetime | None = None
-) -> Outcome:
-    """Someone registered turned up unannounced: put them on the shift, checked in."""
-    begin_writing()
-    now = now or utcnow()
-    _organizer_window(shift, now)
-    number = normalize_mobile(mobile)
-    person = (
-        db.session.scalar(select(User).where(User.mobile == number)) if number else None
-    )
-    if person is None:
-        raise UnknownMobile(mobile)
-    signup = db.session.scalar(
-        select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == person.id)
-    )
-    if signup is None:
-        # An extra person, beyond the places: the shift's count of places is untouched.
-        signup = Signup(
-            shift_id=shift.id,
-            user_id=person.id,
-            state=SignupState.ATTENDED,
-            queued_at=now,
-            starts_at=shift.starts_at,
-            ends_at=shift.ends_at,
-            state_changed_at=now,
+    if token.mode == "out":
+        return close_cycle(
+            shift, user=user, at=at, method=method, slot=token.slot, now=now
         )
-        db.session.add(signup)
-        db.session.flush()
-        audit.record(
-            by,
-            signup,
-            "signup.walk_in",
-            to_state=SignupState.ATTENDED,
-            street_id=shift.project.street_id,
-            now=now,
-        )
-    elif signup.state not in MAY_CHECK_IN:
-        _mark_attended(signup, by, now, Method.MANUAL)
-    at = min(max(now, shift.starts_at), shift.ends_at)
-    return _check_in(shift, user=person, at=at, method=Method.MANUAL, by=by, now=now)
-
-
-def mark_attended(signup: Signup, *, by: User, now: datetime | None = None) -> Signup:
-    """Attended by hand: with no cycle yet, one covering the whole shift."""
-    begin_writing()
-    now = now or utcnow()
-    shift = signup.shift
-    _organizer_window(shift, now)
-    if signup.state not in MAY_CHECK_IN:
-        raise NotSignedUp(signup.id)
-    if not ledger.spans_of(shift.id, signup.user_id):
-        _check_in(
-            shift,
-            user=signup.user,
-            at=shift.starts_at,
-            method=Method.MANUAL,
-            by=by,
-            now=now,
-        )
-        _check_out(
-            shift,
-            user=signup.user,
-            at=shift.ends_at,
-            method=Method.MANUAL,
-            by=by,
-            now=now,
-        )
-    else:
-        _mark_attended(signup, by, now, Method.MANUAL)
-    return signup
-
-
-def mark_no_show(signup: Signup, *, by: User, now: datetime | None = None) -> Signup:
-    """Did not come: only for someone confirmed who never checked in."""
-    begin_writing()
-    now = now or utcnow()
-    shift = signup.shift
-    _organizer_window(shift, now)
-    if now < shift.starts_at:
-        raise OutsideWindow(too_early=True)
-    if ledger.spans_of(shift.id, signup.user_id):
-        raise HasAttendance(signup.id)
-    if signup.state not in (SignupState.CONFIRMED, SignupState.ATTENDED):
-        raise NotSignedUp(signup.id)
-    before = signup.state
-    signup.state = SignupState.NO_SHOW
-    signup.state_changed_at = now
-    db.session.flush()
-    audit.record(
-        by,
-        signup,
-        "signup.no_show",
-        from_state=before,
-        to_state=SignupState.NO_SHOW,
-        street_id=shift.project.street_id,
-        now=now,
-    )
-    return signup
-
-
-def end_shift_for_all(shift: Shift, *, by: User, now: datetime | None = None) -> int:
-    """Check out everyone still checked in (at now, or the end if that is earlier)."""
-    begin_writing()
-    now = now or utcnow()
-    _organizer_window(shift, now)
-    open_spans = db.session.scalars(
-        select(Attendance).where(
-            Attendance.shift_id == shift.id, Attendance.checked_out_at.is_(None)
-        )
-    ).all()
-    at = min(now, shift.ends_at)
-    for span in open_spans:
-        span.checked_out_at = max(at, span.checked_in_at)
-        span.out_method = Method.END_ALL
-    db.session.flush()
-    for span in open_spans:
-        ledger.refresh_pending(shift, span.user_id)
-    audit.record(
-        by,
+    return open_cycle(
         shift,
-        "attendance.end_all",
-        street_id=shift.project.street_id,
-        data={"checked_out": len(open_spans)},
+        user=user,
+        at=at,
+        method=method,
+        slot=token.slot,
+        verified=not late,
         now=now,
     )
-    return len(open_spans)

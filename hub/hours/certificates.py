@@ -22,7 +22,7 @@ from hub.errors import DomainError
 from hub.extensions import db
 from hub.models import Certificate, HourRecord, Project, User
 from hub.models.base import utcnow
-from hub.models.hours import RecordKind, RecordState
+from hub.models.hours import RecordKind
 from hub.workdays import SHANGHAI
 
 #: The longest period one certificate may cover.
@@ -46,8 +46,7 @@ def counting_records(
             select(HourRecord)
             .where(
                 HourRecord.user_id == user.id,
-                HourRecord.state == RecordState.CONFIRMED,
-                HourRecord.counts_from <= (now or utcnow()),
+                HourRecord.counting(now or utcnow()),
                 HourRecord.served_on >= start,
                 HourRecord.served_on <= end,
             )

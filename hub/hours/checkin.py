@@ -26,11 +26,12 @@ from sqlalchemy.orm import selectinload
 
 from hub.errors import DomainError
 from hub.extensions import db, limiter
-from hub.hours import attendance, forms, ledger, records, tokens
+from hub.hours import attendance, forms, ledger, marking, records, tokens
 from hub.hours.messages import outcome_message, refusal_message
+from hub.hours.policy import can_review_sent_later
 from hub.models import Attendance, HourRecord, Shift, Signup
 from hub.models.base import utcnow
-from hub.models.hours import Method, RecordState
+from hub.models.hours import RecordState
 from hub.models.shifts import SignupState
 from hub.permissions import Permission
 from hub.shifts.policy import can_organize_shift
@@ -81,20 +82,22 @@ def attendance_rows(shift: Shift) -> list[dict[str, Any]]:
             )
         ).all()
     )
-    return [
-        {
-            "signup": s,
-            "spans": spans.get(s.user_id, []),
-            "present": any(x.is_open for x in spans.get(s.user_id, [])),
-            "offline": any(
-                Method.OFFLINE in (x.in_method, x.out_method)
-                for x in spans.get(s.user_id, [])
-            ),
-            "minutes": ledger.shift_minutes(spans.get(s.user_id, []), shift),
-            "confirmed": states.get(s.user_id) == RecordState.CONFIRMED,
-        }
-        for s in signups
-    ]
+    rows = []
+    for s in signups:
+        mine = spans.get(s.user_id, [])
+        rows.append(
+            {
+                "signup": s,
+                # Seen live or confirmed: what the list and the minutes show.
+                "spans": [x for x in mine if x.counts],
+                # Arrived late from an offline phone: listed apart until decided.
+                "sent_later": [x for x in mine if x.awaits_review],
+                "present": any(x.is_open and x.counts for x in mine),
+                "minutes": ledger.shift_minutes(mine, shift),
+                "confirmed": states.get(s.user_id) == RecordState.CONFIRMED,
+            }
+        )
+    return rows
 
 
 def _qr_context(shift: Shift, mode: str, now: datetime) -> dict[str, Any]:
@@ -167,10 +170,8 @@ def walk_in(shift_id: int):
     if not form.validate_on_submit():
         return _screen(shift, 422, walk_in_form=form)
     try:
-        outcome = attendance.add_walk_in(
-            shift, by=current_user, mobile=form.mobile.data
-        )
-    except attendance.UnknownMobile:
+        outcome = marking.add_walk_in(shift, by=current_user, mobile=form.mobile.data)
+    except marking.UnknownMobile:
         db.session.rollback()
         form.mobile.errors.append(_("Nobody has an account with this number."))
         return _screen(shift, 422, walk_in_form=form)
@@ -196,10 +197,10 @@ def mark(shift_id: int, signup_id: int):
         abort(400)
     try:
         if state == "attended":
-            attendance.mark_attended(signup, by=current_user)
+            marking.mark_attended(signup, by=current_user)
         else:
-            attendance.mark_no_show(signup, by=current_user)
-    except attendance.HasAttendance:
+            marking.mark_no_show(signup, by=current_user)
+    except marking.HasAttendance:
         db.session.rollback()
         flash(_("%(name)s checked in, so cannot be a no-show.", name=signup.user.name))
         return _back(shift)
@@ -212,13 +213,51 @@ def mark(shift_id: int, signup_id: int):
     return _back(shift)
 
 
+@bp.route(
+    "/shifts/<int:shift_id>/attendance/<int:signup_id>/sent-later", methods=["POST"]
+)
+@requires(Permission.ACCOUNT_USE)
+def review_sent_later(shift_id: int, signup_id: int):
+    """Say whether someone whose check-in arrived late from an offline phone was
+    here: their time counts, or never does."""
+    shift = _load(shift_id)
+    signup = db.get_or_404(Signup, signup_id)
+    if signup.shift_id != shift.id:
+        abort(404)
+    if not can_review_sent_later(current_user, signup):
+        abort(403)  # nobody vouches for themselves
+    decision = request.form.get("decision")
+    if decision not in ("accept", "refuse"):
+        abort(400)
+    try:
+        marking.review_sent_later(signup, by=current_user, accept=decision == "accept")
+    except DomainError as e:
+        db.session.rollback()
+        flash(refusal_message(e, shift), "warning")
+        return _back(shift)
+    db.session.commit()
+    if decision == "accept":
+        flash(
+            _("Saved: the time of %(name)s counts.", name=signup.user.name), "success"
+        )
+    else:
+        flash(
+            _(
+                "Saved: %(name)s was not here; that time never counts.",
+                name=signup.user.name,
+            ),
+            "success",
+        )
+    return _back(shift)
+
+
 @bp.route("/shifts/<int:shift_id>/attendance/end", methods=["POST"])
 @requires(Permission.ACCOUNT_USE)
 def end_all(shift_id: int):
     """Check out everyone still checked in."""
     shift = _load(shift_id)
     try:
-        count = attendance.end_shift_for_all(shift, by=current_user)
+        count = marking.end_shift_for_all(shift, by=current_user)
     except DomainError as e:
         db.session.rollback()
         flash(refusal_message(e, shift), "warning")
@@ -251,6 +290,7 @@ def confirm(shift_id: int):
         db.session.rollback()
         flash(refusal_message(e, shift), "warning")
         return _back(shift)
+    waiting = len(records.awaiting_review(shift))
     db.session.commit()
     flash(
         ngettext(
@@ -260,6 +300,17 @@ def confirm(shift_id: int):
         ),
         "success",
     )
+    if waiting:
+        flash(
+            ngettext(
+                "%(num)d person has a check-in sent later from an offline phone: "
+                "say whether they were here, then confirm their hours.",
+                "%(num)d people have check-ins sent later from offline phones: "
+                "say whether they were here, then confirm their hours.",
+                waiting,
+            ),
+            "warning",
+        )
     return _back(shift)
 
 

@@ -1,23 +1,41 @@
-"""Hours forms: shape only (digits, quarter hours, dates); rules in services."""
+"""Hours forms: shape only (digits, numbers, dates); the rules on entered hours are
+``hub.hours.rules``, which the services apply on every path."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
-from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
+from hub.hours import rules
+from hub.hours.messages import entry_message
 from hub.phones import normalize_mobile
 from hub.web.fields import required_text
 
+#: Hours as people write them: 2, 2.5, .5, +1, -0.25 (after NFKC: １.５ → 1.5).
+_HOURS = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
 
 class HoursField(StringField):
-    """Hours as typed (1.5, 0.25, -0.5, full-width digits); ``data`` is minutes."""
+    """Hours as typed (1.5, 0.25, -0.5, full-width digits); ``data`` is minutes.
+
+    Only plain decimal numbers are read (no 1e1, NaN, 1_0); what they may be is
+    ``hub.hours.rules.check_minutes``, the rule the services apply too.
+    """
 
     def __init__(self, *args: Any, signed: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {}).setdefault(
@@ -31,29 +49,25 @@ class HoursField(StringField):
             return self.raw_data[0]
         return f"{self.data / 60:g}" if isinstance(self.data, int) else ""
 
+    def pre_validate(self, form: FlaskForm) -> None:
+        # What was typed could not be read: keep that message, not "required".
+        if self.process_errors:
+            raise StopValidation()
+
     def process_formdata(self, valuelist: list[str]) -> None:
         text = unicodedata.normalize("NFKC", valuelist[0] if valuelist else "").strip()
+        # A minus sign (U+2212) and the ideographic full stop some IMEs type for ".".
+        text = text.replace("\u2212", "-").replace("\u3002", ".")
         if not text:
             self.data = None
             return
+        self.data = None
+        if not _HOURS.fullmatch(text):
+            raise ValueError(_("Enter hours as a number, such as 1.5."))
         try:
-            hours = Decimal(text.replace("−", "-"))
-        except InvalidOperation as e:
-            self.data = None
-            raise ValueError(_l("Enter hours as a number, such as 1.5.")) from e
-        minutes = hours * 60
-        if (
-            not hours.is_finite()
-            or minutes % 15
-            or minutes == 0
-            or abs(minutes) > 24 * 60
-            or (minutes < 0 and not self.signed)
-        ):
-            self.data = None
-            raise ValueError(
-                _l("Use quarter hours up to 24, such as 0.25, 1.5 or 2.75.")
-            )
-        self.data = int(minutes)
+            self.data = rules.check_minutes(Decimal(text) * 60, signed=self.signed)
+        except rules.BadEntry as e:
+            raise ValueError(entry_message(e)) from e
 
 
 def _mobile(form: FlaskForm, field: StringField) -> None:
@@ -63,17 +77,26 @@ def _mobile(form: FlaskForm, field: StringField) -> None:
     field.data = number
 
 
+def _code_as_typed(value: str | None) -> str | None:
+    """The digits people type: full-width ones (NFKC), spaces or dashes between
+    (the screen shows "170 618")."""
+    if value is None:
+        return None
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value))
+
+
 class CodeForm(FlaskForm):
     code = StringField(
         _l("Code shown by the organizer"),
+        filters=[_code_as_typed],
         validators=[
             DataRequired(message=_l("Type the 6 digits shown on the screen.")),
-            Regexp(r"^\s*\d{6}\s*$", message=_l("The code has 6 digits.")),
+            Regexp(r"^[0-9]{6}$", message=_l("The code has 6 digits.")),
         ],
         render_kw={
             "inputmode": "numeric",
             "autocomplete": "one-time-code",
-            "maxlength": 6,
+            "maxlength": 12,
         },
     )
 

@@ -1,21 +1,22 @@
-"""A project's hours for its organizers: back-fill (补录) and approve with a second
-person, correct confirmed records with adjustments, answer volunteers' disputes.
+"""A project's hours for its organizers: back-fill (补录) and correct upwards, each
+approved by a second person; correct downwards; answer volunteers' disputes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from hub.errors import DomainError
 from hub.extensions import db
-from hub.hours import forms, records
-from hub.hours.policy import can_approve_backfill, can_keep_record, can_organize_project
+from hub.hours import forms, records, rules
+from hub.hours.messages import entry_message
+from hub.hours.policy import can_approve_entry, can_keep_record, can_organize_project
 from hub.models import HourDispute, HourRecord, Project, User
 from hub.models.hours import DisputeState, RecordKind, RecordState
 from hub.permissions import Permission
@@ -60,6 +61,7 @@ def _page(project: Project, status: int = 200, **failed: Any) -> tuple[str, int]
         .order_by(HourRecord.id.desc())
         .limit(RECENT_RECORDS)
     ).all()
+    corrected = _corrected(recent)
     disputes = db.session.scalars(
         select(HourDispute)
         .join(HourRecord, HourRecord.id == HourDispute.record_id)
@@ -75,6 +77,7 @@ def _page(project: Project, status: int = 200, **failed: Any) -> tuple[str, int]
         project=project,
         awaiting=awaiting,
         recent=recent,
+        corrected=corrected,
         disputes=disputes,
         backfill_form=failed.get("backfill_form") or forms.BackfillForm(),
         adjust_form=forms.per_item(
@@ -88,6 +91,33 @@ def _page(project: Project, status: int = 200, **failed: Any) -> tuple[str, int]
         ),
     )
     return html, status
+
+
+def _corrected(listed: Sequence[HourRecord]) -> dict[int, int]:
+    """Records with approved corrections: their minutes with them (one query)."""
+    if not listed:
+        return {}
+    rows = db.session.execute(
+        select(HourRecord.adjusts_id, func.sum(HourRecord.minutes))
+        .where(
+            HourRecord.adjusts_id.in_([r.id for r in listed]),
+            HourRecord.state == RecordState.CONFIRMED,
+        )
+        .group_by(HourRecord.adjusts_id)
+    )
+    extra = {record_id: int(total or 0) for record_id, total in rows}
+    return {r.id: r.minutes + extra[r.id] for r in listed if r.id in extra}
+
+
+def _entry_error(form: Any, error: rules.BadEntry) -> None:
+    """Put a refused entry's message beside the field it is about."""
+    if isinstance(error, rules.ReasonMissing):
+        field = form.reason
+    elif isinstance(error, rules.DayInFuture | rules.DayOutsideProject):
+        field = form.served_on
+    else:
+        field = form.hours
+    field.errors = [*field.errors, entry_message(error)]
 
 
 def _back(project_id: int) -> Any:
@@ -122,9 +152,9 @@ def backfill(project_id: int):
             minutes=form.hours.data,
             reason=form.reason.data,
         )
-    except records.BadEntry:
+    except rules.BadEntry as e:
         db.session.rollback()
-        form.served_on.errors.append(_("Choose a day up to today."))
+        _entry_error(form, e)
         return _page(project, 422, backfill_form=form)
     db.session.commit()
     flash(_("Entered. Another organizer must approve it."), "success")
@@ -134,11 +164,11 @@ def backfill(project_id: int):
 @bp.route("/hours/<int:record_id>/approve", methods=["POST"])
 @requires(Permission.ACCOUNT_USE)
 def approve(record_id: int):
-    """A second person approves back-filled hours (they count 7 days later)."""
+    """A second person approves hours added by hand (they count 7 days later)."""
     record = _record(record_id)
-    if not can_approve_backfill(current_user, record):
+    if not can_approve_entry(current_user, record):
         abort(403)
-    records.approve_backfill(record, by=current_user)
+    records.approve_entry(record, by=current_user)
     db.session.commit()
     flash(_("Approved. The hours count after 7 days."), "success")
     return _back(record.project_id)
@@ -147,14 +177,14 @@ def approve(record_id: int):
 @bp.route("/hours/<int:record_id>/reject", methods=["POST"])
 @requires(Permission.ACCOUNT_USE)
 def reject(record_id: int):
-    """Refuse back-filled hours with a reason."""
+    """Refuse hours added by hand, with a reason."""
     record = _record(record_id)
-    if not can_approve_backfill(current_user, record):
+    if not can_approve_entry(current_user, record):
         abort(403)
     form = forms.ReasonForm(prefix=f"reject-{record.id}")
     if not form.validate_on_submit():
         return _page(record.project, 422, reject_forms={record.id: form})
-    records.reject_backfill(record, by=current_user, reason=form.reason.data)
+    records.reject_entry(record, by=current_user, reason=form.reason.data)
     db.session.commit()
     flash(_("Refused."), "success")
     return _back(record.project_id)
@@ -163,20 +193,35 @@ def reject(record_id: int):
 @bp.route("/hours/<int:record_id>/adjust", methods=["POST"])
 @requires(Permission.ACCOUNT_USE)
 def adjust(record_id: int):
-    """Correct a confirmed record: a new adjustment with a reason."""
+    """Correct a confirmed record: a new adjustment with a reason (upwards it waits
+    for a second person; downwards it counts at once and the volunteer is told)."""
     record = _record(record_id)
     form = forms.AdjustForm(prefix=f"adjust-{record.id}")
     if not form.validate_on_submit():
         return _page(record.project, 422, adjust_forms={record.id: form})
     try:
-        records.add_adjustment(
+        adjustment = records.add_adjustment(
             record, by=current_user, minutes=form.hours.data, reason=form.reason.data
         )
-    except DomainError:
+    except rules.BadEntry as e:
         db.session.rollback()
-        abort(409)
+        _entry_error(form, e)
+        return _page(record.project, 422, adjust_forms={record.id: form})
+    except records.NotCorrectable:
+        db.session.rollback()
+        flash(_("Only confirmed hours can be corrected."), "warning")
+        return _back(record.project_id)
     db.session.commit()
-    flash(_("Correction saved; the record itself is unchanged."), "success")
+    if adjustment.state == RecordState.AWAITING_APPROVAL:
+        flash(
+            _(
+                "Correction entered. Another organizer must approve it; it then "
+                "counts after 7 days."
+            ),
+            "success",
+        )
+    else:
+        flash(_("Correction saved; the volunteer has been told."), "success")
     return _back(record.project_id)
 
 
@@ -200,6 +245,11 @@ def resolve(dispute_id: int):
         db.session.rollback()
         flash(_("This question was already answered."), "warning")
         return _back(record.project_id)
+    except rules.BadEntry as e:
+        db.session.rollback()
+        field = form.resolution if isinstance(e, rules.ReasonMissing) else form.hours
+        field.errors = [*field.errors, entry_message(e)]
+        return _page(record.project, 422, resolve_forms={dispute.id: form})
     db.session.commit()
     flash(_("Answered; the volunteer has been told."), "success")
     return _back(record.project_id)

@@ -1,13 +1,17 @@
 """The hours ledger: how attendance becomes minutes, and what counts.
 
-Rounding rule: attended time (the parts of each check-in/check-out cycle that fall
-inside the shift, added up) is first capped at the shift's length, then rounded to
-the NEAREST quarter hour; a tie (exactly 7 min 30 s past a quarter) rounds UP.
-So 7:29 → 0, 7:30 → 15, 52:29 → 45, 52:30 → 60. Minutes are stored as integers.
+Rounding rule: attended time is the UNION of the person's check-in/check-out
+cycles that count (seen live, or confirmed by the shift's staff), clipped to the
+shift, so overlapping cycles are never added twice; it is capped at the shift's
+length, then rounded to the NEAREST quarter hour; a tie (exactly 7 min 30 s past a
+quarter) rounds UP. So 7:29 → 0, 7:30 → 15, 52:29 → 45, 52:30 → 60. Minutes are
+stored as integers. A cycle sent later from an offline phone with a code that was
+no longer fresh adds nothing until someone on the shift's staff confirms it.
 
 What counts: a record counts once it is confirmed and its ``counts_from`` has
-passed (shift hours and adjustments at confirmation; back-filled hours 7 days
-after a second person approved them). Periods select by the day of service.
+passed (shift hours and corrections downwards at confirmation; back-filled hours
+and corrections upwards 7 days after a second person approved them). The one
+definition is ``HourRecord.counting(now)``; periods select by the day of service.
 
 The functions other features use (keep their names stable):
 ``counting_minutes`` (a person, a period), ``minutes_by_user`` (many people),
@@ -38,15 +42,24 @@ def round_to_quarter(seconds: float) -> int:
 
 
 def attended_seconds(spans: Iterable[Attendance], shift: Shift) -> int:
-    """Seconds of closed cycles inside the shift, capped at the shift's length."""
+    """Seconds inside the shift covered by closed cycles that count: their union,
+    so time covered by two overlapping cycles is counted once."""
+    pieces = sorted(
+        (
+            max(span.checked_in_at, shift.starts_at),
+            min(span.checked_out_at, shift.ends_at),
+        )
+        for span in spans
+        if span.checked_out_at is not None and span.counts
+    )
     total = 0
-    for span in spans:
-        if span.checked_out_at is None:
-            continue
-        start = max(span.checked_in_at, shift.starts_at)
-        end = min(span.checked_out_at, shift.ends_at)
+    covered_to: datetime | None = None
+    for start, end in pieces:
+        if covered_to is not None:
+            start = max(start, covered_to)
         if end > start:
             total += int((end - start).total_seconds())
+            covered_to = end
     length = int((shift.ends_at - shift.starts_at).total_seconds())
     return min(total, length)
 
@@ -112,10 +125,7 @@ def refresh_pending(shift: Shift, user_id: int) -> HourRecord | None:
 
 
 def _counting(now: datetime, start: date | None, end: date | None) -> list:
-    conditions = [
-        HourRecord.state == RecordState.CONFIRMED,
-        HourRecord.counts_from <= now,
-    ]
+    conditions = [HourRecord.counting(now)]
     if start is not None:
         conditions.append(HourRecord.served_on >= start)
     if end is not None:

@@ -1,19 +1,32 @@
-"""What a volunteer is told after scanning or typing a code, in their language."""
+"""What people are told, in their language: a volunteer after scanning or typing a
+code; an organizer whose entered hours broke a rule (beside the field)."""
 
 from __future__ import annotations
 
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from hub.errors import DomainError
-from hub.hours import attendance, records, tokens
+from hub.hours import attendance, records, rules, tokens
 from hub.hours.attendance import Outcome
 from hub.models import Shift
+from hub.models.hours import NotAwaitingReview
+
+
+def hours_text(minutes: int) -> str:
+    """Minutes as hours people read: 90 → 1.5, 45 → 0.75, 120 → 2."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
 
 
 def outcome_message(outcome: Outcome) -> str:
     """Checked in, checked out, or already so (a repeat changes nothing)."""
     span = outcome.attendance
+    if outcome.result == "checked_in" and span.awaits_review:
+        return _(
+            "Your check-in of %(time)s arrived after the code had changed, so it "
+            "counts once the organizer confirms you were there.",
+            time=format_datetime(span.checked_in_at, "HH:mm"),
+        )
     if outcome.result == "checked_in":
         return _(
             "You are checked in (%(time)s). Thank you for coming!",
@@ -65,4 +78,58 @@ def refusal_message(error: DomainError, shift: Shift | None = None) -> str:
         return _("This shift was cancelled.")
     if isinstance(error, records.StillCheckedIn):
         return _("Someone is still checked in: end the shift for all first.")
+    if isinstance(error, records.AwaitingReview):
+        return _(
+            "A check-in of this person arrived later from an offline phone: say "
+            "whether they were here before confirming their hours."
+        )
+    if isinstance(error, NotAwaitingReview):
+        return _("This was already decided; nothing changed.")
     return _("That did not work. Please ask the organizer.")
+
+
+def entry_message(error: rules.BadEntry) -> str:
+    """Why entered hours or their day were refused, for beside the field."""
+    if isinstance(error, rules.ZeroHours):
+        return _("Enter more than 0 hours.")
+    if isinstance(error, rules.NegativeHours):
+        return _("Enter a positive number of hours, such as 1.5.")
+    if isinstance(error, rules.NotQuarterHours):
+        return _("Use quarter hours: a whole number, or .25, .5 or .75 (such as 2.25).")
+    if isinstance(error, rules.OverADay):
+        return _("At most 24 hours in one entry.")
+    if isinstance(error, rules.ReasonMissing):
+        return _("Give a reason.")
+    if isinstance(error, rules.DayInFuture):
+        return _("Choose a day up to today.")
+    if isinstance(error, rules.DayOutsideProject):
+        if error.first > error.last:
+            return _(
+                "No day of this project has passed yet, so nothing can be entered."
+            )
+        return _(
+            "Choose a day from %(first)s to %(last)s: the project's period, "
+            "up to today.",
+            first=format_date(error.first, "medium"),
+            last=format_date(error.last, "medium"),
+        )
+    if isinstance(error, rules.DayFull):
+        return _(
+            "With the hours already entered for this person on that day, this would "
+            "pass 24 hours: at most %(hours)s more.",
+            hours=hours_text(error.room),
+        )
+    if isinstance(error, rules.AboveCeiling):
+        return _(
+            "This would bring the record above %(limit)s hours, the most it may "
+            "have; with the corrections so far it has %(hours)s.",
+            limit=hours_text(error.ceiling),
+            hours=hours_text(error.standing),
+        )
+    if isinstance(error, rules.BelowZero):
+        return _(
+            "This would take the record below 0 hours; with the corrections so far "
+            "it has %(hours)s.",
+            hours=hours_text(error.standing),
+        )
+    return _("Use quarter hours up to 24, such as 0.25, 1.5 or 2.75.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.models import Certificate, HourRecord, Project
+from hub.models import Certificate, HourRecord, Project, Signup
 from hub.models.hours import RecordKind, RecordState
 from hub.models.projects import LinkState
 from hub.permissions import Permission
@@ -28,14 +28,21 @@ def can_keep_record(user: Any, record: HourRecord) -> bool:
     return can_organize_project(user, record.project)
 
 
-def can_approve_backfill(user: Any, record: HourRecord) -> bool:
-    """A second organizer: not who entered it, not the volunteer."""
+def can_approve_entry(user: Any, record: HourRecord) -> bool:
+    """Hours added by hand (a back-fill, a correction upwards) waiting: a second
+    organizer decides, not who entered them, not the volunteer."""
     return (
-        record.kind == RecordKind.BACKFILL
+        record.needs_second_person
         and record.state == RecordState.AWAITING_APPROVAL
         and can_organize_project(user, record.project)
         and user.id not in (record.created_by_id, record.user_id)
     )
+
+
+def can_review_sent_later(user: Any, signup: Signup) -> bool:
+    """Say whether someone whose check-in arrived late was here: the shift's
+    organizers, never about themselves."""
+    return can_organize_shift(user, signup.shift) and user.id != signup.user_id
 
 
 def can_dispute(user: Any, record: HourRecord) -> bool:
@@ -55,7 +62,8 @@ def can_view_certificate(user: Any, certificate: Certificate) -> bool:
 
 POLICIES = {
     "organize_project_hours": can_organize_project,
-    "approve_backfill": can_approve_backfill,
+    "approve_entry": can_approve_entry,
     "dispute_hours": can_dispute,
     "organize_checkin": can_organize_shift,
+    "review_sent_later": can_review_sent_later,
 }

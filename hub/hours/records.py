@@ -2,6 +2,10 @@
 
 A confirmed record is final (the model refuses to flush a change); everything
 after confirmation is a new row: an adjustment with its author and reason.
+Time added by hand (a back-fill, a correction upwards) needs a second person's
+approval and then waits 7 days, visible, before it counts; a correction downwards
+counts at once and the volunteer is told. The limits on what may be entered are
+in ``hub.hours.rules``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from hub import audit
 from hub.db import begin_writing
 from hub.errors import DomainError
 from hub.extensions import db
-from hub.hours import ledger
+from hub.hours import ledger, rules
+from hub.hours.rules import BadEntry
 from hub.models import (
     Attendance,
     HourDispute,
@@ -30,19 +35,25 @@ from hub.models.hours import (
     ConfirmedRecordIsFinal,
     DisputeState,
     Method,
+    NotAwaitingApproval,
     RecordKind,
     RecordState,
+    SecondPersonNeeded,
+    Verification,
 )
 from hub.models.shifts import SignupState
 from hub.notifications.services import notify
 from hub.workdays import SHANGHAI
 
-#: Back-filled hours stay visible as pending this long after approval.
+#: Hours added by hand stay visible as waiting this long after approval.
 BACKFILL_WAIT = timedelta(days=7)
-#: The most one back-fill or adjustment may say (a very long day).
-MAX_ENTRY_MINUTES = 24 * 60
 
-__all__ = ["ConfirmedRecordIsFinal"]
+__all__ = [
+    "BadEntry",
+    "ConfirmedRecordIsFinal",
+    "NotAwaitingApproval",
+    "SecondPersonNeeded",
+]
 
 
 class NotStarted(DomainError):
@@ -53,16 +64,13 @@ class StillCheckedIn(DomainError):
     """Someone is still checked in before the shift's end: end the shift first."""
 
 
-class SecondPersonNeeded(DomainError):
-    """Back-filled hours are approved by someone other than who entered them."""
+class AwaitingReview(DomainError):
+    """A check-in sent later waits for the staff's check: confirm it or refuse it
+    before confirming the person's hours (afterwards they are final)."""
 
 
-class NotAwaitingApproval(DomainError):
-    """The record is not a back-fill waiting for approval."""
-
-
-class BadEntry(DomainError):
-    """Minutes not a positive multiple of 15, or a day in the future."""
+class NotCorrectable(DomainError):
+    """Only a confirmed shift record or back-fill is corrected (not a correction)."""
 
 
 class NotDisputable(DomainError):
@@ -93,16 +101,15 @@ def _close_open_spans(shift: Shift, user_id: int, now: datetime) -> None:
     db.session.flush()
 
 
-def _confirm(
-    record: HourRecord, *, by_id: int, now: datetime, counts_from: datetime
-) -> None:
-    """The one step to confirmed: every field in one flush (after it, it is final)."""
-    with db.session.no_autoflush:
-        record.state = RecordState.CONFIRMED
-        record.confirmed_by_id = by_id
-        record.confirmed_at = now
-        record.counts_from = counts_from
-    db.session.flush()
+def awaiting_review(shift: Shift, user_id: int | None = None) -> set[int]:
+    """People on the shift with a check-in sent later that waits for the staff."""
+    query = select(Attendance.user_id).where(
+        Attendance.shift_id == shift.id,
+        Attendance.verification == Verification.PENDING,
+    )
+    if user_id is not None:
+        query = query.where(Attendance.user_id == user_id)
+    return set(db.session.scalars(query))
 
 
 def confirm_hours(
@@ -112,7 +119,11 @@ def confirm_hours(
     signup: Signup | None = None,
     now: datetime | None = None,
 ) -> list[HourRecord]:
-    """Confirm the hours of everyone who attended (or of one person); final."""
+    """Confirm the hours of everyone who attended (or of one person); final.
+
+    People with a check-in sent later that waits for the staff's check are left
+    pending (asked for one person: ``AwaitingReview``).
+    """
     begin_writing()
     now = now or utcnow()
     shift = db.session.get(Shift, shift.id)
@@ -123,14 +134,20 @@ def confirm_hours(
     )
     if signup is not None:
         query = query.where(Signup.id == signup.id)
+    waiting = awaiting_review(shift, signup.user_id if signup is not None else None)
+    if signup is not None and waiting:
+        raise AwaitingReview(signup.id)
     confirmed: list[HourRecord] = []
     for person in db.session.scalars(query.order_by(Signup.id)).all():
         existing = ledger.shift_record(shift.id, person.user_id)
         if existing is not None and existing.state == RecordState.CONFIRMED:
             continue
+        if person.user_id in waiting:
+            continue
         _close_open_spans(shift, person.user_id, now)
         record = ledger.refresh_pending(shift, person.user_id)
-        _confirm(record, by_id=by.id, now=now, counts_from=now)
+        record.confirm(by_id=by.id, now=now, counts_from=now)
+        db.session.flush()
         audit.record(
             by,
             record,
@@ -152,13 +169,6 @@ def confirm_hours(
     return confirmed
 
 
-def _check_entry(minutes: int, served_on: date | None, now: datetime) -> None:
-    if minutes == 0 or minutes % 15 or abs(minutes) > MAX_ENTRY_MINUTES:
-        raise BadEntry("minutes")
-    if served_on is not None and served_on > ledger.local_day(now):
-        raise BadEntry("served_on")
-
-
 def add_backfill(
     project: Project,
     *,
@@ -170,10 +180,14 @@ def add_backfill(
     now: datetime | None = None,
 ) -> HourRecord:
     """Enter hours after the fact (补录); they wait for a second person's approval."""
+    begin_writing()
     now = now or utcnow()
-    _check_entry(minutes, served_on, now)
-    if minutes < 0 or not reason.strip():
-        raise BadEntry("reason")
+    minutes = rules.check_minutes(minutes)
+    rules.check_day(project, served_on, now)
+    reason = rules.check_reason(reason)
+    # One person's entries queue here, so two at once cannot both fit the day.
+    db.session.execute(select(User.id).where(User.id == volunteer.id).with_for_update())
+    rules.check_day_room(volunteer.id, served_on, minutes)
     record = HourRecord(
         user_id=volunteer.id,
         kind=RecordKind.BACKFILL,
@@ -182,7 +196,7 @@ def add_backfill(
         organization_id=project.organization_id,
         project_id=project.id,
         served_on=served_on,
-        reason=reason.strip(),
+        reason=reason,
         created_by_id=by.id,
     )
     db.session.add(record)
@@ -200,16 +214,16 @@ def add_backfill(
     return record
 
 
-def approve_backfill(
+def approve_entry(
     record: HourRecord, *, by: User, now: datetime | None = None
 ) -> HourRecord:
-    """A second person approves back-filled hours; they count 7 days later."""
+    """A second person approves hours added by hand; they count 7 days later."""
     now = now or utcnow()
-    if record.state != RecordState.AWAITING_APPROVAL:
-        raise NotAwaitingApproval(record.id)
-    if by.id in (record.created_by_id, record.user_id):
-        raise SecondPersonNeeded(record.id)
-    _confirm(record, by_id=by.id, now=now, counts_from=now + BACKFILL_WAIT)
+    counts_from = now + BACKFILL_WAIT
+    if record.adjusts is not None and record.adjusts.counts_from is not None:
+        counts_from = max(counts_from, record.adjusts.counts_from)
+    record.approve(by_id=by.id, now=now, counts_from=counts_from)
+    db.session.flush()
     audit.record(
         by,
         record,
@@ -221,11 +235,11 @@ def approve_backfill(
     )
     notify(
         record.user,
-        "hours_approved",
+        "hours_added" if record.kind == RecordKind.ADJUSTMENT else "hours_approved",
         params={
             "hours": _hours(record.minutes),
             "project": record.project.title,
-            "date": (now + BACKFILL_WAIT).astimezone(SHANGHAI).date().isoformat(),
+            "date": counts_from.astimezone(SHANGHAI).date().isoformat(),
         },
         url=url_for("hours.mine"),
         now=now,
@@ -233,16 +247,12 @@ def approve_backfill(
     return record
 
 
-def reject_backfill(
+def reject_entry(
     record: HourRecord, *, by: User, reason: str, now: datetime | None = None
 ) -> HourRecord:
-    """Refuse back-filled hours, with a reason."""
+    """Refuse hours added by hand, with a reason."""
     now = now or utcnow()
-    if record.state != RecordState.AWAITING_APPROVAL:
-        raise NotAwaitingApproval(record.id)
-    if by.id == record.user_id:
-        raise SecondPersonNeeded(record.id)
-    record.state = RecordState.REJECTED
+    record.reject(by_id=by.id)
     db.session.flush()
     audit.record(
         by,
@@ -265,40 +275,63 @@ def add_adjustment(
     reason: str,
     now: datetime | None = None,
 ) -> HourRecord:
-    """Correct a confirmed record by ± minutes: a new row, never an edit."""
+    """Correct a confirmed record by ± minutes: a new row, never an edit.
+
+    Upwards it waits for a second person's approval (then 7 days, as a back-fill);
+    downwards it counts at once and the volunteer is told.
+    """
+    begin_writing()
     now = now or utcnow()
-    _check_entry(minutes, None, now)
-    if not reason.strip():
-        raise BadEntry("reason")
+    minutes = rules.check_minutes(minutes, signed=True)
+    reason = rules.check_reason(reason)
     if record.state != RecordState.CONFIRMED or record.kind == RecordKind.ADJUSTMENT:
-        raise NotDisputable(record.id)
+        raise NotCorrectable(record.id)
+    # Corrections of one record queue here: two at once cannot both pass the ceiling.
+    db.session.execute(
+        select(HourRecord.id).where(HourRecord.id == record.id).with_for_update()
+    )
+    rules.check_correction(record, minutes)
+    upwards = minutes > 0
     adjustment = HourRecord(
         user_id=record.user_id,
         kind=RecordKind.ADJUSTMENT,
-        state=RecordState.CONFIRMED,
+        state=RecordState.AWAITING_APPROVAL if upwards else RecordState.CONFIRMED,
         minutes=minutes,
         organization_id=record.organization_id,
         project_id=record.project_id,
         served_on=record.served_on,
         adjusts_id=record.id,
-        reason=reason.strip(),
+        reason=reason,
         created_by_id=by.id,
-        confirmed_by_id=by.id,
-        confirmed_at=now,
-        counts_from=max(now, record.counts_from or now),
     )
+    if not upwards:  # taking time away counts as soon as the record does
+        adjustment.confirmed_by_id = by.id
+        adjustment.confirmed_at = now
+        adjustment.counts_from = max(now, record.counts_from or now)
     db.session.add(adjustment)
     db.session.flush()
     audit.record(
         by,
         adjustment,
         "hours.adjust",
-        to_state=RecordState.CONFIRMED,
+        to_state=adjustment.state,
         reason=adjustment.reason,
         street_id=record.project.street_id,
         data={"minutes": minutes, "adjusts": record.id},
         now=now,
     )
+    if not upwards:
+        notify(
+            record.user,
+            "hours_reduced",
+            params={
+                "hours": _hours(-minutes),
+                "project": record.project.title,
+                "reason": adjustment.reason,
+            },
+            url=url_for("hours.mine"),
+            now=now,
+        )
     return adjustment
 
 
@@ -346,12 +379,12 @@ def resolve_dispute(
     minutes: int = 0,
     now: datetime | None = None,
 ) -> HourDispute:
-    """Answer a dispute; a change of minutes is made as an adjustment."""
+    """Answer a dispute; a change of minutes is made as an adjustment (its rules:
+    upwards it waits for a second person, downwards the volunteer is told)."""
     now = now or utcnow()
     if dispute.state != DisputeState.OPEN:
         raise DisputeClosed(dispute.id)
-    if not resolution.strip():
-        raise BadEntry("resolution")
+    rules.check_reason(resolution)
     if minutes:
         adjustment = add_adjustment(
             dispute.record, by=by, minutes=minutes, reason=resolution, now=now

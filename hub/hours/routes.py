@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from hub.errors import DomainError
 from hub.extensions import db
 from hub.hours import certificates, forms, records
+from hub.hours.messages import hours_text
 from hub.hours.policy import can_dispute, can_view_certificate
 from hub.models import Certificate, HourDispute, HourRecord, Project, User
 from hub.models.base import utcnow
@@ -30,11 +31,6 @@ bp = Blueprint("hours", __name__)
 
 #: The most records My hours lists (a lifetime of volunteering fits).
 MY_RECORDS = 500
-
-
-def hours_text(minutes: int) -> str:
-    """Minutes as hours people read: 90 → 1.5, 45 → 0.75, 120 → 2."""
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
 
 
 #: A record's standing in words (kept here: "pending" means other things elsewhere).

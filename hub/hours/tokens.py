@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,6 +27,7 @@ FRESH_SLOTS = 2
 MODES = ("in", "out")
 _LINK_SALT = "hub.hours.checkin-link"
 _CODE_SALT = b"hub.hours.checkin-code"
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
 
 
 class BadToken(DomainError):
@@ -85,11 +87,15 @@ def read_link_token(token: str) -> CheckinToken:
     return CheckinToken(shift_id=value[0], mode=value[1], slot=value[2])
 
 
+def is_fresh(token: CheckinToken, now: datetime) -> bool:
+    """The code is from this slot or the one before."""
+    return 0 <= slot_of(now) - token.slot < FRESH_SLOTS
+
+
 def check_fresh(token: CheckinToken, now: datetime) -> None:
     """Raise StaleToken unless the code is from this slot or the one before."""
-    age = slot_of(now) - token.slot
-    if not 0 <= age < FRESH_SLOTS:
-        raise StaleToken(age)
+    if not is_fresh(token, now):
+        raise StaleToken(slot_of(now) - token.slot)
 
 
 def numeric_code(shift_id: int, mode: str, slot: int) -> str:
@@ -102,7 +108,13 @@ def numeric_code(shift_id: int, mode: str, slot: int) -> str:
 
 
 def read_numeric_code(shift_id: int, code: str, now: datetime) -> CheckinToken:
-    """The fresh token six typed digits stand for; StaleToken/BadToken otherwise."""
+    """The fresh token six typed digits stand for; StaleToken/BadToken otherwise.
+
+    The digits come as the form left them (NFKC, no spaces inside); anything else
+    but six ASCII digits is refused here (BadToken), whoever calls.
+    """
+    if not isinstance(code, str) or not _SIX_DIGITS.fullmatch(code.strip()):
+        raise BadToken("shape")
     code = code.strip()
     current = slot_of(now)
     for age in range(FRESH_SLOTS):

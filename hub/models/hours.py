@@ -2,6 +2,8 @@
 
 A confirmed hour record is final: the ORM refuses to flush a change to one (and the
 database refuses raw SQL, see migration 0010); corrections are new adjustment rows.
+The moves between states are methods here (``HourRecord.confirm``, ``approve``,
+``reject``; ``Attendance.review``), each refusing a wrong move with a typed error.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -20,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     event,
     inspect,
 )
@@ -43,6 +47,23 @@ class ConfirmedRecordIsFinal(DomainError):
     """A confirmed hour record is never changed or deleted; add an adjustment."""
 
 
+class RecordTransitionNotAllowed(DomainError):
+    """The record's state does not allow that move (e.g. confirming a refused one)."""
+
+
+class NotAwaitingApproval(RecordTransitionNotAllowed):
+    """The record is not entered hours waiting for a second person's approval."""
+
+
+class SecondPersonNeeded(DomainError):
+    """Entered hours are decided by someone other than who entered them or the
+    volunteer; a volunteer's own check-in is confirmed by someone else too."""
+
+
+class NotAwaitingReview(DomainError):
+    """The check-in is not one sent later that waits for the staff's check."""
+
+
 class Method(StrEnum):
     """How a check-in or check-out was recorded."""
 
@@ -61,9 +82,31 @@ class RecordKind(StrEnum):
 
 class RecordState(StrEnum):
     PENDING = "pending"  # shift hours not yet confirmed by the organizer
-    AWAITING_APPROVAL = "awaiting_approval"  # back-filled, waiting for a 2nd person
+    #: Entered by hand to add time (a back-fill, or a correction upwards), waiting
+    #: for a second person's approval.
+    AWAITING_APPROVAL = "awaiting_approval"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
+
+
+class Verification(StrEnum):
+    """Whether a check-in cycle was seen live, and so whether it counts."""
+
+    LIVE = "live"  # a fresh code, or marked by the shift's staff: counts
+    PENDING = "pending"  # sent later (a code no longer fresh): waits for the staff
+    VOUCHED = "vouched"  # sent later, then confirmed by the staff: counts
+    REFUSED = "refused"  # sent later, the staff said the person was not there
+
+
+#: Where each record state may go (a confirmed or refused record goes nowhere).
+RECORD_TRANSITIONS: dict[RecordState, frozenset[RecordState]] = {
+    RecordState.PENDING: frozenset({RecordState.CONFIRMED}),
+    RecordState.AWAITING_APPROVAL: frozenset(
+        {RecordState.CONFIRMED, RecordState.REJECTED}
+    ),
+    RecordState.CONFIRMED: frozenset(),
+    RecordState.REJECTED: frozenset(),
+}
 
 
 class DisputeState(StrEnum):
@@ -88,12 +131,43 @@ class Attendance(TimestampMixin, db.Model):
     in_slot: Mapped[int | None] = mapped_column(Integer)
     out_slot: Mapped[int | None] = mapped_column(Integer)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Live, or sent later and waiting for (or given) the staff's check. (A server
+    #: default too: bulk loads such as the demo seed name no value.)
+    verification: Mapped[str] = mapped_column(
+        String(12), default=Verification.LIVE, server_default=Verification.LIVE.value
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
     @property
     def is_open(self) -> bool:
         return self.checked_out_at is None
+
+    @property
+    def counts(self) -> bool:
+        """Seen live or confirmed by the staff: its time goes into the hours."""
+        return self.verification in (Verification.LIVE, Verification.VOUCHED)
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.verification == Verification.PENDING
+
+    @property
+    def refused(self) -> bool:
+        return self.verification == Verification.REFUSED
+
+    def review(self, *, accept: bool, by_id: int, now: datetime) -> Verification:
+        """The shift's staff say whether the person was there; returns the new state."""
+        if self.verification != Verification.PENDING:
+            raise NotAwaitingReview(self.id)
+        if by_id == self.user_id:
+            raise SecondPersonNeeded(self.id)
+        self.verification = Verification.VOUCHED if accept else Verification.REFUSED
+        self.reviewed_by_id = by_id
+        self.reviewed_at = now
+        return Verification(self.verification)
 
 
 class HourRecord(TimestampMixin, db.Model):
@@ -123,7 +197,8 @@ class HourRecord(TimestampMixin, db.Model):
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"))
     #: The day the service was done (Asia/Shanghai): periods and months use it.
     served_on: Mapped[date] = mapped_column(Date)
-    #: What an adjustment corrects.
+    #: What an adjustment corrects (at most to the record's ceiling, see
+    #: ``hub.hours.records.correction_ceiling``).
     adjusts_id: Mapped[int | None] = mapped_column(
         ForeignKey("hour_records.id"), index=True
     )
@@ -150,6 +225,55 @@ class HourRecord(TimestampMixin, db.Model):
             and self.counts_from is not None
             and self.counts_from <= (now or utcnow())
         )
+
+    @classmethod
+    def counting(cls, now: datetime) -> ColumnElement[bool]:
+        """The SQL form of ``counts``: the one definition of hours that count."""
+        return and_(cls.state == RecordState.CONFIRMED, cls.counts_from <= now)
+
+    @property
+    def needs_second_person(self) -> bool:
+        """Entered by hand to add time (a back-fill or an increase): two people."""
+        return self.kind == RecordKind.BACKFILL or (
+            self.kind == RecordKind.ADJUSTMENT and self.minutes > 0
+        )
+
+    def move_state(self, target: RecordState) -> RecordState:
+        """Change the state if the machine allows it; returns the old state."""
+        current = RecordState(self.state)
+        if target not in RECORD_TRANSITIONS[current]:
+            raise RecordTransitionNotAllowed(current, target)
+        self.state = target
+        return current
+
+    def confirm(self, *, by_id: int, now: datetime, counts_from: datetime) -> None:
+        """Shift hours to confirmed; every field set before the one flush that makes
+        the record final (the caller flushes)."""
+        if self.needs_second_person:
+            raise SecondPersonNeeded(self.id)
+        self._confirm(by_id=by_id, now=now, counts_from=counts_from)
+
+    def approve(self, *, by_id: int, now: datetime, counts_from: datetime) -> None:
+        """A second person approves entered hours; they count from ``counts_from``."""
+        if self.state != RecordState.AWAITING_APPROVAL:
+            raise NotAwaitingApproval(self.id)
+        if by_id in (self.created_by_id, self.user_id):
+            raise SecondPersonNeeded(self.id)
+        self._confirm(by_id=by_id, now=now, counts_from=counts_from)
+
+    def reject(self, *, by_id: int) -> None:
+        """Entered hours refused (not by the volunteer they are for)."""
+        if self.state != RecordState.AWAITING_APPROVAL:
+            raise NotAwaitingApproval(self.id)
+        if by_id == self.user_id:
+            raise SecondPersonNeeded(self.id)
+        self.move_state(RecordState.REJECTED)
+
+    def _confirm(self, *, by_id: int, now: datetime, counts_from: datetime) -> None:
+        self.move_state(RecordState.CONFIRMED)
+        self.confirmed_by_id = by_id
+        self.confirmed_at = now
+        self.counts_from = counts_from
 
 
 class HourDispute(TimestampMixin, db.Model):

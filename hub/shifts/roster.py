@@ -265,7 +265,8 @@ def _cell(value: str) -> str:
 
 
 def _csv_lines(shift_id: int) -> Iterator[str]:
-    """The roster as CSV lines: a BOM first, confirmed then waiting, in queue order."""
+    """The roster as CSV lines: a BOM first, everyone the page lists (confirmed,
+    checked in, did not come), then those waiting, each in queue order."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -281,9 +282,9 @@ def _csv_lines(shift_id: int) -> Iterator[str]:
     rows = db.session.execute(
         select(User.name, User.mobile, Signup.state, Signup.queued_at)
         .join(User, User.id == Signup.user_id)
-        .where(Signup.shift_id == shift_id, Signup.state.in_(ACTIVE_STATES))
+        .where(Signup.shift_id == shift_id, Signup.state.in_(_LISTED))
         .order_by(
-            case((Signup.state == SignupState.CONFIRMED, 0), else_=1),
+            case((Signup.state == SignupState.WAITLISTED, 1), else_=0),
             Signup.queued_at,
             Signup.id,
         )
@@ -301,7 +302,7 @@ def export(shift_id: int):
     # Full numbers, all at once: a reveal, so the log says who took whose.
     people = db.session.scalars(
         select(Signup.user_id).where(
-            Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES)
+            Signup.shift_id == shift.id, Signup.state.in_(_LISTED)
         )
     ).all()
     audit.record(

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy import select, update
 
 from hub.extensions import db
-from hub.hours import attendance, ledger, records
+from hub.hours import attendance, ledger, marking, records, rules
 from hub.models import AuditEntry, HourRecord, Notification, Signup, User
+from hub.models.base import utcnow
 from hub.models.hours import ConfirmedRecordIsFinal, RecordKind, RecordState
 from tests import factories
 
@@ -80,7 +81,7 @@ def test_confirm_one_by_one_leaves_the_others_pending() -> None:
     for person in (first, second):
         attendance.check_in(shift, user=person, now=shift.starts_at)
     organizer = factories.owner_of(shift.project.organization)
-    attendance.end_shift_for_all(shift, by=organizer, now=shift.ends_at)
+    marking.end_shift_for_all(shift, by=organizer, now=shift.ends_at)
     signup = db.session.scalar(select(Signup).where(Signup.user_id == first.id))
     done = records.confirm_hours(shift, by=organizer, signup=signup, now=shift.ends_at)
     assert [r.user_id for r in done] == [first.id]
@@ -137,7 +138,7 @@ def test_services_refuse_to_touch_attendance_behind_a_confirmed_record() -> None
         attendance.check_out(shift, user=person, now=shift.ends_at)
     assert records.confirm_hours(shift, by=organizer, now=shift.ends_at) == []
     with pytest.raises(records.NotAwaitingApproval):
-        records.approve_backfill(record, by=factories.volunteer())
+        records.approve_entry(record, by=factories.volunteer())
     db.session.refresh(record)
     assert record.minutes == 120
 
@@ -163,6 +164,11 @@ def test_a_correction_is_a_new_adjustment_with_author_and_reason() -> None:
 # Back-filled hours (补录) ------------------------------------------------------------
 
 
+def _a_day_of(project, now=None) -> date:  # noqa: ANN001
+    """The last day service may be entered for on the project."""
+    return rules.project_span(project, now or utcnow())[1]
+
+
 def test_backfill_counts_only_after_a_second_persons_approval_and_seven_days() -> None:
     project = factories.recruiting_project()
     author = factories.owner_of(project.organization)
@@ -172,7 +178,7 @@ def test_backfill_counts_only_after_a_second_persons_approval_and_seven_days() -
         project,
         by=author,
         volunteer=person,
-        served_on=date(2026, 10, 3),
+        served_on=_a_day_of(project, now),
         minutes=150,
         reason="系统上线前的活动",
         now=now,
@@ -180,11 +186,11 @@ def test_backfill_counts_only_after_a_second_persons_approval_and_seven_days() -
     assert record.state == RecordState.AWAITING_APPROVAL
     assert ledger.counting_minutes(person, now=now + timedelta(days=30)) == 0
     with pytest.raises(records.SecondPersonNeeded):
-        records.approve_backfill(record, by=author, now=now)
+        records.approve_entry(record, by=author, now=now)
     with pytest.raises(records.SecondPersonNeeded):
-        records.approve_backfill(record, by=person, now=now)
+        records.approve_entry(record, by=person, now=now)
     second = db.session.get(User, project.coordinator_id)
-    records.approve_backfill(record, by=second, now=now)
+    records.approve_entry(record, by=second, now=now)
     assert record.state == RecordState.CONFIRMED
     assert ledger.counting_minutes(person, now=now + timedelta(days=6)) == 0
     assert ledger.counting_minutes(person, now=now + timedelta(days=7)) == 150
@@ -197,12 +203,12 @@ def test_rejected_backfill_never_counts() -> None:
         project,
         by=factories.owner_of(project.organization),
         volunteer=factories.volunteer(),
-        served_on=date(2026, 10, 3),
+        served_on=_a_day_of(project),
         minutes=60,
         reason="补录",
     )
     second = db.session.get(User, project.coordinator_id)
-    records.reject_backfill(record, by=second, reason="没有签到记录")
+    records.reject_entry(record, by=second, reason="没有签到记录")
     assert record.state == RecordState.REJECTED
     assert ledger.counting_minutes(record.user_id) == 0
 
@@ -215,7 +221,7 @@ def test_backfill_minutes_are_positive_quarter_hours(minutes: int) -> None:
             project,
             by=factories.owner_of(project.organization),
             volunteer=factories.volunteer(),
-            served_on=date(2026, 10, 3),
+            served_on=_a_day_of(project),
             minutes=minutes,
             reason="补录",
         )
@@ -233,7 +239,15 @@ def test_dispute_resolved_with_an_adjustment_tells_the_volunteer() -> None:
         dispute, by=organizer, resolution="核实无误，补足", minutes=60
     )
     assert dispute.state == "resolved" and dispute.adjustment_id is not None
-    assert ledger.counting_minutes(person) == 120
+    # Time added needs a second person, then waits 7 days, as any hours added.
+    assert ledger.counting_minutes(person) == 60
+    added = db.session.get(HourRecord, dispute.adjustment_id)
+    assert added.state == RecordState.AWAITING_APPROVAL
+    now = utcnow()
+    records.approve_entry(
+        added, by=db.session.get(User, record.project.coordinator_id), now=now
+    )
+    assert ledger.counting_minutes(person, now=now + timedelta(days=7)) == 120
     kinds = db.session.scalars(
         select(Notification.kind).where(Notification.user_id == person.id)
     ).all()

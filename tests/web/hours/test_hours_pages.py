@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from hub.extensions import db
-from hub.hours import certificates, records
+from hub.hours import certificates, records, rules
 from hub.models import AuditEntry, Certificate, HourDispute, HourRecord, User
+from hub.models.base import utcnow
 from hub.models.hours import RecordState
 from tests import factories
 
@@ -108,8 +109,8 @@ def test_verify_says_no_longer_valid_after_a_correction(client) -> None:
     records.add_adjustment(
         record,
         by=organizer,
-        minutes=15,
-        reason="补记",
+        minutes=-15,
+        reason="少算休息",
         now=cert.issued_at + timedelta(seconds=1),
     )
     client.post("/language", data={"locale": "en"})
@@ -118,6 +119,11 @@ def test_verify_says_no_longer_valid_after_a_correction(client) -> None:
 
 
 # The project's hours, for its organizers ----------------------------------------
+
+
+def _a_day_of(project) -> str:  # noqa: ANN001
+    """The last day service may be entered for on the project, as the form has it."""
+    return rules.project_span(project, utcnow())[1].isoformat()
 
 
 def test_backfill_by_one_organizer_approved_by_another(client, login, app) -> None:  # noqa: ANN001
@@ -134,7 +140,7 @@ def test_backfill_by_one_organizer_approved_by_another(client, login, app) -> No
         f"/projects/{project.id}/hours/backfill",
         data={
             "mobile": "13966665555",
-            "served_on": "2026-10-03",
+            "served_on": _a_day_of(project),
             "hours": "2.5",
             "reason": "上线前的活动",
         },
