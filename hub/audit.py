@@ -126,6 +126,22 @@ def history(obj: Any) -> list[AuditEntry]:
     )
 
 
+def log_of(
+    object_types: Iterable[str], *, limit: int = 100, before_id: int | None = None
+) -> list[AuditEntry]:
+    """Entries on these kinds of object (accounts, role grants), newest first."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.object_type.in_(list(object_types)))
+        .options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return list(db.session.scalars(query))
+
+
 def street_log(
     street_id: int | Iterable[int],
     *,

@@ -52,3 +52,7 @@ class ChallengeRequired(DomainError):
 
 class NumberNotVerified(DomainError):
     """The account has not proved that it holds its mobile number."""
+
+
+class SelfGrant(DomainError):
+    """Nobody gives themselves a reviewer's or an administrator's role."""

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from hub.admin import forms, services
 from hub.auth import services as account_services
-from hub.errors import DuplicateName, InvalidGrant, NumberNotVerified
+from hub.errors import DuplicateName, InvalidGrant, NumberNotVerified, SelfGrant
 from hub.extensions import db
 from hub.models import Community, Grid, Organization, RoleGrant, Street, User
 from hub.permissions import ROLE_SCOPES, Permission, Qualification, Role, Scope
@@ -227,6 +227,13 @@ def user(user_id: int):
                 )
             except InvalidGrant:
                 form.role.errors.append(_("This role cannot be granted there."))
+            except SelfGrant:
+                form.role.errors.append(
+                    _(
+                        "You cannot give yourself this role: another administrator "
+                        "must grant it."
+                    )
+                )
             except NumberNotVerified:
                 form.role.errors.append(
                     _(
@@ -264,7 +271,7 @@ def set_active(user_id: int):
     if person.id == current_user.id:
         abort(403)
     active = request.form.get("active") == "1"
-    account_services.set_active(person, active)
+    account_services.set_active(person, active, by=current_user)
     db.session.commit()
     flash(_("Account enabled.") if active else _("Account disabled."), "success")
     return see_other(url_for("admin.user", user_id=person.id))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from hub.errors import DuplicateName, InvalidGrant, NumberNotVerified
+from hub import audit
+from hub.errors import DuplicateName, InvalidGrant, NumberNotVerified, SelfGrant
 from hub.extensions import db
 from hub.models import Community, Grid, Organization, RoleGrant, Street, User, utcnow
+from hub.notifications.services import notify
 from hub.permissions import ROLE_SCOPES, Qualification, Role, Scope
 
 
@@ -96,10 +98,14 @@ def grant_role(
 ) -> RoleGrant:
     """Give a role on its scope; granting an active grant again changes nothing.
 
-    Only to an account whose number is proved (roles follow the phone's holder).
+    Only to an account whose number is proved (roles follow the phone's holder);
+    a reviewer's or administrator's role only from someone else. Audited; the
+    person is told when someone else gave it.
     """
     if user.mobile_verified_at is None:
         raise NumberNotVerified(user.id)
+    if by is not None and by.id == user.id and role in SUPERVISING_ROLES:
+        raise SelfGrant(role)
     scope = ROLE_SCOPES[role]
     given = {
         Scope.STREET: street,
@@ -136,7 +142,42 @@ def grant_role(
     db.session.add(grant)
     db.session.flush()
     db.session.expire(user, ["grants"])
+    _record(by, grant, "role.grant")
+    if by is not None and by.id != user.id:
+        notify(
+            user,
+            "role_granted",
+            params={"role": role.value, "scope": _scope_name(grant)},
+        )
     return grant
+
+
+#: Roles that oversee others: never given to oneself.
+SUPERVISING_ROLES = frozenset({Role.STREET_REVIEWER, Role.ADMIN})
+
+
+def _scope_name(grant: RoleGrant) -> str:
+    scope = grant.street or grant.community or grant.organization
+    return scope.name if scope is not None else ""
+
+
+def _record(by: User | None, grant: RoleGrant, action: str) -> None:
+    street_id = grant.street_id
+    if street_id is None and grant.community is not None:
+        street_id = grant.community.street_id
+    if street_id is None and grant.organization is not None:
+        street_id = grant.organization.street_id
+    audit.record(
+        by,
+        grant,
+        action,
+        street_id=street_id,
+        data={
+            "user_id": grant.user_id,
+            "role": grant.role,
+            "scope": _scope_name(grant),
+        },
+    )
 
 
 def revoke_grant(grant: RoleGrant, *, by: User) -> None:
@@ -145,3 +186,10 @@ def revoke_grant(grant: RoleGrant, *, by: User) -> None:
     grant.revoked_by_id = by.id
     db.session.flush()
     db.session.expire(grant.user, ["grants"])
+    _record(by, grant, "role.revoke")
+    if by.id != grant.user_id:
+        notify(
+            grant.user,
+            "role_revoked",
+            params={"role": grant.role, "scope": _scope_name(grant)},
+        )

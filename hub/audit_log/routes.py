@@ -15,8 +15,8 @@ from sqlalchemy import select
 from hub import audit
 from hub.audit_log.labels import action_label, state_label
 from hub.extensions import db
-from hub.models import AuditEntry, Organization, Street
-from hub.permissions import Permission, Role
+from hub.models import AuditEntry, Organization, RoleGrant, Street, User
+from hub.permissions import ROLE_LABELS, Permission, Role
 from hub.web.access import requires
 from hub.web.htmx import is_htmx
 
@@ -44,10 +44,38 @@ def _organizations(ids: set[int]) -> dict[int, ObjectRef]:
     }
 
 
+def _people(ids: set[int]) -> dict[int, ObjectRef]:
+    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    return {
+        user_id: ObjectRef(name, url_for("admin.user", user_id=user_id))
+        for user_id, name in rows
+    }
+
+
+def _grants(ids: set[int]) -> dict[int, ObjectRef]:
+    rows = db.session.execute(
+        select(RoleGrant.id, RoleGrant.role, User.id, User.name)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(RoleGrant.id.in_(ids))
+    )
+    return {
+        grant_id: ObjectRef(
+            f"{name} · {ROLE_LABELS.get(Role(role), role)}",
+            url_for("admin.user", user_id=user_id),
+        )
+        for grant_id, role, user_id, name in rows
+    }
+
+
 #: object_type -> loader of names (and links) for a set of ids, one query each.
 OBJECT_LOADERS: dict[str, Callable[[set[int]], dict[int, ObjectRef]]] = {
     "organization": _organizations,
+    "user": _people,
+    "role_grant": _grants,
 }
+
+#: What the administrators' log shows: accounts and the roles on them.
+ACCOUNT_OBJECTS = ("user", "role_grant", "number_recovery")
 
 
 @dataclass(frozen=True)
@@ -125,6 +153,31 @@ def street_log():
         "older_url": older_url,
         "streets": sorted(street_names.values()),
         "paged": before is not None,
+        "newest_url": url_for("audit.street_log"),
+        "empty_text": _("Nothing has been recorded in your streets yet."),
+    }
+    if is_htmx():
+        return render_template("audit/_entries.html", **context)
+    return render_template("audit/log.html", **context)
+
+
+@bp.route("/admin/audit")
+@requires(Permission.ACCOUNTS_MANAGE)
+def accounts_log():
+    """Every change to accounts and roles, newest first: what administrators did."""
+    before = request.args.get("before", type=int)
+    entries = audit.log_of(ACCOUNT_OBJECTS, limit=PAGE_SIZE + 1, before_id=before)
+    older_url = None
+    if len(entries) > PAGE_SIZE:
+        entries = entries[:PAGE_SIZE]
+        older_url = url_for("audit.accounts_log", before=entries[-1].id)
+    context = {
+        "rows": _rows(entries, {}),
+        "older_url": older_url,
+        "streets": [],
+        "paged": before is not None,
+        "newest_url": url_for("audit.accounts_log"),
+        "empty_text": _("No account or role has been changed yet."),
     }
     if is_htmx():
         return render_template("audit/_entries.html", **context)

@@ -22,6 +22,10 @@ def init_auth(app: Flask) -> None:
             "account.verified": _l("Mobile number proved with a code"),
             "account.password_reset": _l("Password reset with a code"),
             "account.mobile_changed": _l("Mobile number changed"),
+            "account.enable": _l("Account enabled"),
+            "account.disable": _l("Account disabled"),
+            "role.grant": _l("Role granted"),
+            "role.revoke": _l("Role revoked"),
         }
     )
     login_manager.init_app(app)

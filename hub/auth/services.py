@@ -136,11 +136,14 @@ def end_all_sessions(user: User) -> None:
     user.end_other_sessions()
 
 
-def set_active(user: User, active: bool) -> None:
-    """Enable or disable an account; disabling ends all its sessions."""
+def set_active(user: User, active: bool, *, by: User | None = None) -> None:
+    """Enable or disable an account; disabling ends all its sessions. Audited."""
+    if user.active == active:
+        return
     user.active = active
     if not active:
         user.end_other_sessions()
+    audit.record(by, user, "account.enable" if active else "account.disable")
 
 
 def set_preferences(

@@ -24,7 +24,8 @@ from hub.models import (
     User,
     VolunteerProfile,
 )
-from hub.models.hours import HourRecord, RecordState
+from hub.models.base import utcnow
+from hub.models.hours import HourRecord
 from hub.models.shifts import SignupState
 
 HOUR_KIND_LABELS = {
@@ -126,14 +127,16 @@ def _hours_query(street_ids: Sequence[int]) -> Select:
         .join(Community, Community.id == Project.community_id)
         .where(
             Project.street_id.in_(street_ids),
-            HourRecord.state == RecordState.CONFIRMED,
+            # Only hours that count: a back-fill or an increase in its 7 days of
+            # notice is not yet on anyone's record.
+            HourRecord.counting(utcnow()),
         )
         .order_by(HourRecord.served_on, HourRecord.id)
     )
 
 
 def hour_rows(street_ids: Sequence[int], state: str | None = None) -> Rows:
-    """Confirmed hour records (adjustments included) of these streets' projects."""
+    """Hour records that count (adjustments included) of these streets' projects."""
     for part in batches(_hours_query(street_ids)):
         for r in part:
             yield (

@@ -25,6 +25,8 @@ MESSAGES: dict[str, Any] = {
     ),
     "staff_role_changed": _l("You are now %(role)s of %(organization)s."),
     "staff_removed": _l("You are no longer on the staff of %(organization)s."),
+    "role_granted": _l("You have been given the role %(role)s (%(scope)s)."),
+    "role_revoked": _l("Your role %(role)s (%(scope)s) has ended."),
 }
 
 #: Shown for a kind this version does not know (say, one since retired).

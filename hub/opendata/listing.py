@@ -13,7 +13,7 @@ from hub.extensions import db
 from hub.models import Project
 from hub.models.base import utcnow
 from hub.models.evaluations import EvaluationMeeting
-from hub.models.hours import HourRecord, RecordState
+from hub.models.hours import HourRecord
 from hub.models.projects import PUBLIC_STATES
 
 PER_PAGE = 50
@@ -37,10 +37,7 @@ class Line:
 def _query(now: datetime) -> Select:
     minutes = (
         select(HourRecord.project_id, func.sum(HourRecord.minutes).label("minutes"))
-        .where(
-            HourRecord.state == RecordState.CONFIRMED,
-            HourRecord.counts_from <= now,
-        )
+        .where(HourRecord.counting(now))
         .group_by(HourRecord.project_id)
         .subquery()
     )

@@ -31,7 +31,7 @@ from hub.i18n import gettext as _
 from hub.models import Organization, Project, Proposal, Street, Tender
 from hub.models.base import utcnow
 from hub.models.evaluations import EvaluationMeeting
-from hub.models.hours import HourRecord, RecordState
+from hub.models.hours import HourRecord
 from hub.models.projects import ProjectState, ProposalState, TenderState
 from hub.projects.labels import conclusion_label
 
@@ -222,8 +222,7 @@ def _load_batch(tenders: Sequence[Row], now: datetime) -> _Batch:
         select(HourRecord.project_id, year, month, func.sum(HourRecord.minutes))
         .where(
             HourRecord.project_id.in_(project_ids),
-            HourRecord.state == RecordState.CONFIRMED,
-            HourRecord.counts_from <= now,
+            HourRecord.counting(now),
         )
         .group_by(HourRecord.project_id, year, month)
         .order_by(HourRecord.project_id, year, month)

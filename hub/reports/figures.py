@@ -12,7 +12,7 @@ from sqlalchemy import Select, extract, func, select
 from hub.extensions import db
 from hub.models import Community, Organization, Project, RoleGrant, Shift, Signup
 from hub.models.evaluations import EvaluationMeeting, EvaluationWindow, Rating
-from hub.models.hours import HourRecord, RecordState
+from hub.models.hours import HourRecord
 from hub.models.organizations import FilingState
 from hub.models.projects import LinkState, ProjectState
 from hub.models.shifts import SignupState
@@ -83,8 +83,7 @@ def counted_hours_query(scope: Scope, period: Period, now: datetime) -> Select:
         .join(Project, Project.id == HourRecord.project_id)
         .where(
             scope.projects(),
-            HourRecord.state == RecordState.CONFIRMED,
-            HourRecord.counts_from <= now,
+            HourRecord.counting(now),
             HourRecord.served_on >= period.first,
             HourRecord.served_on <= period.last,
         )

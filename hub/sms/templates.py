@@ -115,6 +115,7 @@ _TOPIC_BY_PREFIX = {
     "dispute": "hours",
     "need": "need",
     "account": "account",
+    "role": "account",
 }
 
 

@@ -921,6 +921,7 @@ MATRIX: list[Case] = [
     ),
     # Audit log -----------------------------------------------------------------------
     row("audit.street_log", "GET", REVIEWERS),
+    row("audit.accounts_log", "GET", ADMIN),
     # Open data -----------------------------------------------------------------------
     row("opendata.index", "GET", ALL),
     row("opendata.projects_csv", "GET", ALL),

@@ -115,12 +115,11 @@ def build_side(world: World, x: str, volunteer: User) -> None:
         volunteer, project=project, hours_from_now=-72
     )
     dispute = records.open_dispute(record, user=volunteer, reason="少记了半小时")
-    today = utcnow().date()
     backfill = records.add_backfill(
         project,
         by=owner,
         volunteer=volunteer,
-        served_on=today - timedelta(days=10),
+        served_on=record.served_on,
         minutes=60,
         reason="当天忘记签到",
     )

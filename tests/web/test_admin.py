@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from hub.extensions import db
-from hub.models import Community, Grid, RoleGrant, Street, User
+from hub.models import (
+    AuditEntry,
+    Community,
+    Grid,
+    Notification,
+    RoleGrant,
+    Street,
+    User,
+)
 from hub.permissions import Qualification, Role
 from tests import factories
 
@@ -183,3 +193,92 @@ def test_admin_cannot_disable_themself(client, login) -> None:
         client.post(f"/admin/users/{me.id}/active", data={"active": "0"}).status_code
         == 403
     )
+
+
+# Every admin action is on the record (issue #17, item 7) ------------------------
+
+
+def _grant_form(role: str, street_id: int = 0) -> dict[str, str]:
+    return {
+        "role": role,
+        "street_id": str(street_id),
+        "community_id": "0",
+        "organization_id": "0",
+        "qualification": "none",
+    }
+
+
+def test_a_grant_is_audited_and_the_person_told(client, login) -> None:
+    admin = login(factories.admin())
+    person = factories.volunteer()
+    street = factories.StreetFactory()
+    response = client.post(
+        f"/admin/users/{person.id}", data=_grant_form("street_reviewer", street.id)
+    )
+    assert response.status_code == 303
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "role.grant")
+    )
+    assert (entry.actor_id, entry.street_id) == (admin.id, street.id)
+    assert entry.data["user_id"] == person.id
+    told = db.session.scalar(
+        select(Notification).where(Notification.user_id == person.id)
+    )
+    assert told.kind == "role_granted"
+    log = client.get("/admin/audit").get_data(as_text=True)
+    assert person.name in log and "授予角色" in log
+
+
+@pytest.mark.parametrize("role", ["street_reviewer", "admin"])
+def test_an_admin_cannot_give_themself_a_supervising_role(
+    client, login, role: str
+) -> None:
+    me = login(factories.admin())
+    street = factories.StreetFactory()
+    form = _grant_form(role, street.id if role == "street_reviewer" else 0)
+    response = client.post(f"/admin/users/{me.id}", data=form)
+    assert response.status_code == 422
+    assert 'id="role-error"' in response.get_data(as_text=True)
+    assert Role.STREET_REVIEWER not in db.session.get(User, me.id).roles
+
+
+def test_revoking_and_disabling_are_audited(client, login) -> None:
+    admin = login(factories.admin())
+    person = factories.reviewer()
+    grant = person.grants_for(Role.STREET_REVIEWER)[0]
+    client.post(f"/admin/grants/{grant.id}/revoke")
+    client.post(f"/admin/users/{person.id}/active", data={"active": "0"})
+    actions = db.session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.actor_id == admin.id)
+        .order_by(AuditEntry.id)
+    ).all()
+    assert actions == ["role.revoke", "account.disable"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM role_grants WHERE id = :id",
+        "UPDATE role_grants SET role = 'admin' WHERE id = :id",
+        "UPDATE role_grants SET user_id = user_id + 1 WHERE id = :id",
+    ],
+)
+def test_the_history_of_grants_cannot_be_rewritten_in_the_database(
+    db_session,  # noqa: ANN001
+    statement: str,
+) -> None:
+    grant = factories.reviewer().grants_for(Role.STREET_REVIEWER)[0]
+    with pytest.raises(sa.exc.DatabaseError), db.session.begin_nested():
+        db.session.execute(sa.text(statement), {"id": grant.id})
+
+
+def test_a_revoked_grant_cannot_be_unrevoked_in_the_database(db_session) -> None:  # noqa: ANN001
+    grant = factories.reviewer().grants_for(Role.STREET_REVIEWER)[0]
+    update = "UPDATE role_grants SET revoked_at = CURRENT_TIMESTAMP WHERE id = :id"
+    db.session.execute(sa.text(update), {"id": grant.id})  # revoking is allowed
+    with pytest.raises(sa.exc.DatabaseError), db.session.begin_nested():
+        db.session.execute(
+            sa.text("UPDATE role_grants SET revoked_at = NULL WHERE id = :id"),
+            {"id": grant.id},
+        )
