@@ -163,7 +163,7 @@ def test_csv_is_utf8_with_bom_and_keeps_chinese_names(client, login) -> None:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=roster-")
+    assert disposition.startswith('attachment; filename="roster-')
     assert disposition.endswith(f"-{shift.id}.csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
     lines = response.data.decode("utf-8-sig").splitlines()
