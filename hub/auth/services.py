@@ -136,13 +136,21 @@ def end_all_sessions(user: User) -> None:
     user.end_other_sessions()
 
 
+#: Stored for an imported account disabled before it was opened: neither its
+#: activation link nor a code opens it (no password matches it either).
+DISABLED_BEFORE_USE = "!disabled"  # noqa: S105 - a marker, not a password
+
+
 def set_active(user: User, active: bool, *, by: User | None = None) -> None:
-    """Enable or disable an account; disabling ends all its sessions. Audited."""
+    """Enable or disable an account; disabling ends all its sessions (and closes
+    an imported account still waiting to be opened). Audited when it changes."""
+    if not active:
+        user.end_other_sessions()
+        if user.password_hash.startswith("!"):
+            user.password_hash = DISABLED_BEFORE_USE
     if user.active == active:
         return
     user.active = active
-    if not active:
-        user.end_other_sessions()
     audit.record(by, user, "account.enable" if active else "account.disable")
 
 

@@ -41,6 +41,11 @@ def has_usable_password(user: User) -> bool:
     return not (user.password_hash or "").startswith("!")
 
 
+def awaiting_activation(user: User) -> bool:
+    """Imported by an organization and never opened (nor disabled since)."""
+    return not user.active and user.password_hash == UNUSABLE_PASSWORD
+
+
 @dataclass
 class ImportReport:
     created: list[User] = field(default_factory=list)

@@ -461,3 +461,32 @@ def test_sms_never_carry_what_a_user_wrote(client, login) -> None:
     (sms,) = _deliver().sent
     assert sms.template == "notice"
     assert "evil" not in str(sms.params)
+
+
+def test_an_imported_account_opens_with_a_code_unless_disabled(client) -> None:
+    """Imported people are told by SMS to log in with a code and choose a password;
+    an account an administrator disabled first stays closed."""
+    from hub.auth import services as accounts
+    from hub.imports.services import UNUSABLE_PASSWORD
+
+    person = factories.volunteer(
+        mobile=NUMBER, active=False, password_hash=UNUSABLE_PASSWORD
+    )
+    client.post("/login/code", data={"mobile": NUMBER})
+    code = code_for(NUMBER, Purpose.SIGN_IN)
+    response = client.post("/login/code/verify", data={"code": code})
+    assert response.headers["Location"].endswith("/login/code/activate")
+    opened = client.post(
+        "/login/code/activate", data={"password": STRONG_PASSWORD, "consent": "y"}
+    )
+    assert opened.status_code == 303
+    assert db.session.get(User, person.id).active
+
+    closed = factories.volunteer(
+        mobile="13700006666", active=False, password_hash=UNUSABLE_PASSWORD
+    )
+    accounts.set_active(closed, False)
+    db.session.flush()
+    other = client.application.test_client()
+    other.post("/login/code", data={"mobile": "13700006666"})
+    assert code_messages("13700006666") == []  # nothing to open: no code is sent

@@ -29,8 +29,7 @@ from hub.auth.passwords import verify_password
 from hub.auth.routes import bp
 from hub.errors import ChallengeRequired, CodeNotValid, MobileTaken, TooManyCodes
 from hub.extensions import db, limiter
-from hub.imports.services import activate_account, has_usable_password
-from hub.models import User
+from hub.imports.services import activate_account, awaiting_activation
 from hub.models.base import utcnow
 from hub.models.verification import Purpose
 from hub.permissions import Permission
@@ -180,14 +179,9 @@ def _code_step(purpose: Purpose, on_proved: Callable[[proof.Step], Response | tu
     )
 
 
-def _awaiting_activation(user: User) -> bool:
-    """Imported by an organization, never opened: a code opens it."""
-    return not user.active and not has_usable_password(user)
-
-
 def _has_account(mobile: str) -> bool:
     user = services.find_user_by_mobile(mobile)
-    return user is not None and (user.active or _awaiting_activation(user))
+    return user is not None and (user.active or awaiting_activation(user))
 
 
 # Register ---------------------------------------------------------------------
@@ -274,7 +268,7 @@ def login_code_verify():
 
     def proved(step: proof.Step):  # noqa: ANN202
         user = services.find_user_by_mobile(step.mobile)
-        if user is not None and _awaiting_activation(user) and step.user_id is None:
+        if user is not None and awaiting_activation(user) and step.user_id is None:
             proof.remember_proved(step)
             return see_other(url_for("auth.activate_by_code", **_next_args()))
         if user is None or not user.active or step.user_id not in (None, user.id):
@@ -298,7 +292,7 @@ def activate_by_code():
     """An account an organization imported: the proved holder chooses a password."""
     step = proof.proved(Purpose.SIGN_IN)
     user = services.find_user_by_mobile(step.mobile) if step else None
-    if step is None or user is None or not _awaiting_activation(user):
+    if step is None or user is None or not awaiting_activation(user):
         return see_other(url_for("auth.login_code"))
     form = forms.ActivateForm()
     if form.validate_on_submit():
