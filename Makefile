@@ -54,14 +54,17 @@ services:
 		{ command -v redis-server >/dev/null && redis-server --daemonize yes --bind 127.0.0.1 \
 		  --port 6379 --save "" --appendonly no; } || true
 
-## The whole suite: on SQLite (with the browser journeys), then on PostgreSQL.
-test: $(TEST_STAMP) translations browser services test-sqlite test-postgres
+## The whole suite: on SQLite (with the browser journeys) and on PostgreSQL, both
+## passes at once, each on two xdist workers (PostgreSQL: a database per worker).
+## Each pass's output is printed whole when it ends.
+test: $(TEST_STAMP) translations browser services
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(TEST_STAMP) translations
 	$(BIN)/pytest -q -n 2 -m "not postgres_only"
 
 test-postgres: $(TEST_STAMP) translations
-	HUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not e2e"
+	HUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -n 2 --dist loadgroup -m "not e2e"
 
 e2e: $(TEST_STAMP) translations browser
 	$(BIN)/pytest -q tests/e2e

@@ -30,7 +30,7 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-checks"
 
 
 def database_url(tmp_dir: str) -> str:
-    """The database the suite runs on."""
+    """The database the suite runs on (see suite_database for xdist workers)."""
     return os.environ.get("HUB_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/hub.sqlite3"
 
 
@@ -51,6 +51,13 @@ def require_reachable(url: str) -> None:
         engine.dispose()
 
 
+def worker_name(name: str) -> str:
+    """``name`` made this xdist worker's own (test_gw0, test_gw1 …), so workers
+    running at once never share a database; unchanged without xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{name}_{worker}" if worker else name
+
+
 def reset_schema(url: str) -> None:
     """Start PostgreSQL from an empty public schema, as a fresh clone would."""
     if not url.startswith("postgresql"):
@@ -62,27 +69,51 @@ def reset_schema(url: str) -> None:
     engine.dispose()
 
 
+def _admin(statement: str) -> None:
+    """Run CREATE/DROP DATABASE from a connection to the suite's own database."""
+    admin = sa.create_engine(
+        os.environ["HUB_TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(sa.text(statement))
+    admin.dispose()
+
+
 def fresh_database(name: str, tmp_dir: str) -> str:
-    """An empty database of the suite's kind for tests that commit or migrate."""
+    """An empty database of the suite's kind for tests that commit or migrate
+    (on PostgreSQL named ``name`` plus the xdist worker, see worker_name)."""
     url = os.environ.get("HUB_TEST_DATABASE_URL")
     if not url or url.startswith("sqlite"):
         return f"sqlite:///{tmp_dir}/{name}.sqlite3"
     require_reachable(url)
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
+    name = worker_name(name)
+    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _admin(f"CREATE DATABASE {name}")
     return sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Drop a database fresh_database made (nothing to do for SQLite files)."""
+    if url.startswith("postgresql"):
+        _admin(f"DROP DATABASE IF EXISTS {sa.make_url(url).database} WITH (FORCE)")
+
+
+def suite_database(tmp_dir: str) -> str:
+    """An empty database for this process's session: on PostgreSQL under xdist a
+    fresh one per worker (test_gw0 …), else the configured one with its schema reset."""
+    url = database_url(tmp_dir)
+    require_reachable(url)
+    if url.startswith("postgresql") and os.environ.get("PYTEST_XDIST_WORKER"):
+        return fresh_database(sa.make_url(url).database, tmp_dir)
+    reset_schema(url)
+    return url
 
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The application on a migrated test database."""
     tmp_dir = tmp_path_factory.mktemp("db")
-    url = database_url(str(tmp_dir))
-    require_reachable(url)
-    reset_schema(url)
+    url = suite_database(str(tmp_dir))
     application = create_app(
         {
             "TESTING": True,
@@ -100,6 +131,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield application
     with application.app_context():
         db.engine.dispose()
+    if url != database_url(str(tmp_dir)):
+        drop_database(url)
 
 
 class ConnectionBoundSession(FlaskSQLAlchemySession):
@@ -227,3 +260,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from tests.pii_watch import PiiWatch
 
     config.pluginmanager.register(PiiWatch(config), "pii-watch")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup`` a module's postgres_only tests share one worker:
+    their module-scoped databases are built once and fixed names never collide."""
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

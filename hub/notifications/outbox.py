@@ -137,6 +137,10 @@ def _fail(
     )
 
 
+#: last_error of a message not sent because nothing was left to say (a code used
+#: or replaced before it went out): no SMS left, so the volume page skips it.
+NOT_NEEDED = "not sent: no longer needed"
+
 #: template -> function turning stored references into parameters at send time
 #: (a verification code is derived from its row, so the outbox never holds it).
 #: It returns None when the message is no longer worth sending (a used code).
@@ -194,7 +198,7 @@ def send_claimed(
             # Nothing left to say (the code was used or voided meanwhile).
             message.sent_at = now
             message.claimed_until = None
-            message.last_error = "not sent: no longer needed"
+            message.last_error = NOT_NEEDED
             report.skipped += 1
             db.session.commit()
             continue

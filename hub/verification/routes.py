@@ -18,7 +18,7 @@ from hub.errors import DomainError, MobileTaken
 from hub.extensions import db, limiter
 from hub.models import NumberRecovery, OutboxMessage, utcnow
 from hub.models.verification import RecoveryNotPending, RecoveryState, SameReviewer
-from hub.notifications.outbox import GIVEN_UP_AT
+from hub.notifications.outbox import GIVEN_UP_AT, NOT_NEEDED
 from hub.permissions import Permission
 from hub.sms.templates import (
     ACCOUNT_CREATED,
@@ -308,9 +308,6 @@ TEMPLATE_LABELS = {
     SECURITY_ALERT: _l("Security alerts"),
     ACCOUNT_CREATED: _l("Accounts registered by a community"),
 }
-#: What the outbox writes on a code it did not send because it was used meanwhile
-#: (hub/notifications/outbox.py): no SMS went out, so it is not counted.
-NOT_NEEDED = "not sent: no longer needed"
 
 
 @dataclass
