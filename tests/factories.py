@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from hub.auth.passwords import hash_password
+from hub.auth.passwords import hash_password, needs_rehash
 from hub.extensions import db
 from hub.models import (
     Community,
@@ -25,7 +25,16 @@ from hub.permissions import Qualification, Role
 
 _ORG_NAMES = itertools.count(1)
 DEFAULT_PASSWORD = "lantern-river-42"  # noqa: S105
-_DEFAULT_HASH = hash_password(DEFAULT_PASSWORD)
+_default_hashes: list[str] = []
+
+
+def default_password_hash() -> str:
+    """DEFAULT_PASSWORD hashed once per cost the app uses (cheap when TESTING)."""
+    for hashed in _default_hashes:
+        if not needs_rehash(hashed):
+            return hashed
+    _default_hashes.append(hashed := hash_password(DEFAULT_PASSWORD))
+    return hashed
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -74,7 +83,7 @@ class UserFactory(BaseFactory):
 
     name = factory.Sequence(lambda n: f"用户{n}")
     mobile = factory.Sequence(lambda n: f"139{n:08d}")
-    password_hash = _DEFAULT_HASH
+    password_hash = factory.LazyFunction(default_password_hash)
     #: Proved with a code at registration; ``mobile_verified_at=None``: an account
     #: made before codes (or imported), which verifies at its next sign-in.
     mobile_verified_at = factory.LazyFunction(lambda: datetime(2026, 1, 5, tzinfo=UTC))

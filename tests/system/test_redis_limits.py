@@ -85,10 +85,15 @@ def prefix(redis_client: redis.Redis) -> Iterator[str]:
 def _person(app, mobile: str) -> None:  # noqa: ANN001
     from hub.auth import services
     from hub.extensions import db
+    from hub.models.base import utcnow
 
     with app.app_context():
         services.register_user(
-            name="测试", mobile=mobile, password=PASSWORD, consent_version="2026-11"
+            name="测试",
+            mobile=mobile,
+            password=PASSWORD,
+            consent_version="2026-11",
+            verified_at=utcnow(),
         )
         db.session.commit()
 
