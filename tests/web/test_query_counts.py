@@ -1,7 +1,7 @@
 """Bounded queries (DESIGN §5): each key page sends the same, exact number of SQL
-statements with 10 and with 100 rows of data behind it.
+statements with 4 and with 25 rows of data behind it (25 is more than a page).
 
-Rows hang off parents that multiply with them (a new organization every 10 rows,
+Rows hang off parents that multiply with them (a new organization every 4 rows,
 a new grid for every shift), so a lazy load per row would show as a growing count.
 Counts include the test's SAVEPOINT / ROLLBACK TO SAVEPOINT around each request
 (the rolled-back test transaction) and the login's user and role loads; they are
@@ -31,7 +31,8 @@ from tests.querycount import statements
 from tests.tender_factories import open_tender
 
 HX = {"HX-Request": "true"}
-FEW, MANY = 10, 100
+FEW, MANY = 4, 25
+ROWS_PER_ORG = 4
 
 
 class World:
@@ -46,11 +47,11 @@ class World:
 
     def org(self, i: int) -> tuple[Organization, User, User]:
         """Row ``i``'s organization, its owner and its community's social worker."""
-        while len(self.orgs) <= i // 10:
+        while len(self.orgs) <= i // ROWS_PER_ORG:
             org = factories.approved_organization(street=self.street)
             worker = factories.social_worker(community=org.communities[0])
             self.orgs.append((org, factories.owner_of(org), worker))
-        return self.orgs[i // 10]
+        return self.orgs[i // ROWS_PER_ORG]
 
     def recruiting(self, i: int) -> Project:
         """A linked, approved project of row ``i``'s organization."""
