@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: The key used when none is configured. Production refuses to start with it.
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - a marker, refused in production
+#: Where dates are shown and days counted unless HUB_TIMEZONE says otherwise.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -207,7 +210,7 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
     (
         "HUB_TIMEZONE",
         "TIMEZONE",
-        "Asia/Shanghai",
+        DEFAULT_TIMEZONE,
         "time zone for dates shown to people",
     ),
     (
@@ -293,6 +296,13 @@ def check_config(config: dict[str, Any]) -> None:
             f"HUB_ENV must be one of {', '.join(ENVIRONMENTS)} exactly, "
             f"not {config['ENV']!r}"
         )
+    try:
+        ZoneInfo(config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigurationError(
+            f"HUB_TIMEZONE must be an IANA time zone such as {DEFAULT_TIMEZONE}, "
+            f"not {config['TIMEZONE']!r}"
+        ) from error
     if config["ENV"] != "production":
         return
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from hub.localtime import local_date
 
 
 @lru_cache(maxsize=4096)
@@ -26,8 +25,8 @@ def is_workday(day: date) -> bool:
 
 def working_days_waiting(since: datetime, now: datetime) -> int:
     """Whole working days passed since ``since`` (that day itself not counted)."""
-    start = since.astimezone(SHANGHAI).date()
-    end = now.astimezone(SHANGHAI).date()
+    start = local_date(since)
+    end = local_date(now)
     days = 0
     day = start + timedelta(days=1)
     while day <= end:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from hub.auth.passwords import hash_password, needs_rehash
+from hub.config import DEFAULT_TIMEZONE
 from hub.extensions import db
 from hub.models import (
     Community,
@@ -25,6 +27,8 @@ from hub.permissions import Qualification, Role
 
 _ORG_NAMES = itertools.count(1)
 DEFAULT_PASSWORD = "lantern-river-42"  # noqa: S105
+#: The test app's zone (HUB_TIMEZONE unset): expected local times are written in it.
+SHANGHAI = ZoneInfo(DEFAULT_TIMEZONE)
 _default_hashes: list[str] = []
 
 

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     render_template,
     request,
     stream_with_context,
@@ -25,6 +24,7 @@ from hub.exports.writers import (
     xlsx_chunks,
 )
 from hub.extensions import db
+from hub.localtime import zone
 from hub.models import Street
 from hub.models.base import utcnow
 from hub.organizations.policy import reviewed_street_ids
@@ -111,7 +111,7 @@ def download(kind: str, fmt: str):
         )
     db.session.commit()  # the audit entries stand even if the download is cut off
 
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    tz = zone()
     header = [str(column) for column in spec.columns]
     rows = spec.rows([s.id for s in streets], state)
     if fmt == "csv":

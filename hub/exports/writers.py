@@ -29,7 +29,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet import _writer as openpyxl_writer
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from hub.localtime import zone
+
 #: CSV rows per yielded chunk.
 FLUSH_ROWS = 500
 #: Bytes of the finished XLSX archive kept in memory before spilling to disk.
@@ -48,12 +49,12 @@ def _local(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
 
 
-def csv_cell(value: Any, tz: ZoneInfo = SHANGHAI) -> str:
+def csv_cell(value: Any, tz: ZoneInfo | None = None) -> str:
     """One value as CSV text; text that Excel would run as a formula is defused."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return _local(value, tz).strftime("%Y-%m-%d %H:%M")
+        return _local(value, tz or zone()).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -70,10 +71,15 @@ def csv_chunks(
     header: Sequence[Any],
     rows: Iterable[Sequence[Any]],
     *,
-    tz: ZoneInfo = SHANGHAI,
+    tz: ZoneInfo | None = None,
     flush_rows: int = FLUSH_ROWS,
 ) -> Iterator[bytes]:
-    """UTF-8 CSV with a byte-order mark (so Excel shows Chinese), in chunks."""
+    """UTF-8 CSV with a byte-order mark (so Excel shows Chinese), in chunks.
+
+    Times are written in ``tz``, by default the configured zone (the body runs
+    inside the request's context: stream it with ``stream_with_context``).
+    """
+    tz = tz or zone()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BOM)
@@ -136,10 +142,11 @@ def xlsx_chunks(
     rows: Iterable[Sequence[Any]],
     *,
     title: str = "Sheet",
-    tz: ZoneInfo = SHANGHAI,
+    tz: ZoneInfo | None = None,
     chunk_bytes: int = CHUNK_BYTES,
 ) -> Iterator[bytes]:
     """An XLSX workbook with one sheet, built on disk, then read out in chunks."""
+    tz = tz or zone()
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed below
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))

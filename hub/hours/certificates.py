@@ -20,10 +20,10 @@ from sqlalchemy.orm import selectinload
 from hub import audit
 from hub.errors import DomainError
 from hub.extensions import db
+from hub.localtime import local_date
 from hub.models import Certificate, HourRecord, Project, User
 from hub.models.base import utcnow
 from hub.models.hours import RecordKind
-from hub.workdays import SHANGHAI
 
 #: The longest period one certificate may cover.
 MAX_PERIOD_DAYS = 366 * 5
@@ -91,7 +91,7 @@ def issue_certificate(
 ) -> Certificate:
     """Issue a numbered certificate of the person's hours served in the period."""
     now = now or utcnow()
-    today = now.astimezone(SHANGHAI).date()
+    today = local_date(now)
     if end < start or start > today or (end - start).days > MAX_PERIOD_DAYS:
         raise BadPeriod(start, end)
     records = counting_records(user, start, end, now)

@@ -26,11 +26,11 @@ from datetime import date, datetime
 from sqlalchemy import exists, func, select
 
 from hub.extensions import db
+from hub.localtime import local_date
 from hub.models import Attendance, HourRecord, Project, Shift, Signup, User
 from hub.models.base import utcnow
 from hub.models.hours import RecordKind, RecordState
 from hub.models.shifts import SignupState
-from hub.workdays import SHANGHAI
 
 QUARTER_SECONDS = 15 * 60
 
@@ -70,8 +70,8 @@ def shift_minutes(spans: Iterable[Attendance], shift: Shift) -> int:
 
 
 def local_day(moment: datetime) -> date:
-    """The calendar day in Asia/Shanghai."""
-    return moment.astimezone(SHANGHAI).date()
+    """The calendar day in local time."""
+    return local_date(moment)
 
 
 def spans_of(shift_id: int, user_id: int) -> list[Attendance]:

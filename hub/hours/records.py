@@ -21,6 +21,7 @@ from hub.errors import DomainError
 from hub.extensions import db
 from hub.hours import ledger, rules
 from hub.hours.rules import BadEntry
+from hub.localtime import local_date
 from hub.models import (
     Attendance,
     HourDispute,
@@ -43,7 +44,6 @@ from hub.models.hours import (
 )
 from hub.models.shifts import SignupState
 from hub.notifications.services import notify
-from hub.workdays import SHANGHAI
 
 #: Hours added by hand stay visible as waiting this long after approval.
 BACKFILL_WAIT = timedelta(days=7)
@@ -239,7 +239,7 @@ def approve_entry(
         params={
             "hours": _hours(record.minutes),
             "project": record.project.title,
-            "date": counts_from.astimezone(SHANGHAI).date().isoformat(),
+            "date": local_date(counts_from).isoformat(),
         },
         url=url_for("hours.mine"),
         now=now,

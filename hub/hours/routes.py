@@ -18,6 +18,7 @@ from hub.extensions import db
 from hub.hours import certificates, forms, records
 from hub.hours.messages import hours_text
 from hub.hours.policy import can_dispute, can_view_certificate
+from hub.localtime import local_date
 from hub.models import Certificate, HourDispute, HourRecord, Project, User
 from hub.models.base import utcnow
 from hub.models.hours import RecordState
@@ -25,7 +26,6 @@ from hub.permissions import Permission
 from hub.shifts.poster import qr_svg
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
-from hub.workdays import SHANGHAI
 
 bp = Blueprint("hours", __name__)
 
@@ -100,7 +100,7 @@ def my_hours(user: User, now: datetime) -> dict[str, Any]:
 
 def _mine_page(status: int = 200, **extra: Any) -> tuple[str, int]:
     now = utcnow()
-    today = now.astimezone(SHANGHAI).date()
+    today = local_date(now)
     cert_form = extra.pop("cert_form", None) or forms.CertificateForm(
         formdata=None, start=date(today.year, 1, 1), end=today
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import (
     Blueprint,
     Response,
@@ -30,6 +28,7 @@ from hub.imports import forms, labels, services, storage
 from hub.imports.activation import activation_link
 from hub.imports.checking import ImportScope, Preview, check_rows, import_scope
 from hub.imports.reading import MAX_IMPORT_BYTES, FileRefused, read_table
+from hub.localtime import zone
 from hub.permissions import Permission
 from hub.web.access import requires
 from hub.web.downloads import attachment
@@ -113,7 +112,7 @@ def template(fmt: str):
     locale = get_locale()
     language = "zh" if locale is None or locale.language == "zh" else "en"
     header = TEMPLATE_HEADERS[language]
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    tz = zone()
     if fmt == "csv":
         body = b"".join(csv_chunks(header, [], tz=tz))
     else:

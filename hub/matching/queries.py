@@ -65,7 +65,7 @@ def profile_and_street(user_id: int) -> tuple[VolunteerProfile | None, int | Non
 
 
 def monthly_load_hours(user_ids: Collection[int], now: datetime) -> dict[int, float]:
-    """Hours of confirmed (or attended) shifts starting this Asia/Shanghai month."""
+    """Hours of confirmed (or attended) shifts starting this local month."""
     if not user_ids:
         return {}
     rows = db.session.execute(

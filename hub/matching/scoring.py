@@ -10,7 +10,7 @@ skill           30      share of the shift's required skills the person has;
 interest        20      1 when the project's service category is one of theirs
 closeness       25      1 same grid, 0.6 same community, 0.3 same street, else 0
 availability    15      1 when the shift starts in a weekday part they marked free
-                        (Asia/Shanghai time), 0 when not; 0.5 if they marked none
+                        (local time), 0 when not; 0.5 if they marked none
 load            10      1 - (hours this month + 2 h per invitation in the last
                         7 days) / monthly limit (20 h when none is set), at least 0;
                         0 when the shift would take them over their own limit
@@ -28,9 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from hub.localtime import local
 
 #: Weights of the terms; they add up to 100.
 WEIGHTS: Mapping[str, float] = {
@@ -154,9 +153,9 @@ def part_of_day(hour: int) -> int:
 
 
 def slot_of(moment: datetime) -> tuple[int, int]:
-    """(weekday, part of day) of a moment in Asia/Shanghai; Monday is 0."""
-    local = moment.astimezone(SHANGHAI)
-    return local.weekday(), part_of_day(local.hour)
+    """(weekday, part of day) of a moment in local time; Monday is 0."""
+    wall = local(moment)
+    return wall.weekday(), part_of_day(wall.hour)
 
 
 def availability_term(availability: int, starts_at: datetime) -> float:
@@ -305,12 +304,12 @@ def rank_people(
 
 
 def month_start(now: datetime) -> datetime:
-    """The first moment of this Asia/Shanghai month."""
-    local = now.astimezone(SHANGHAI)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    """The first moment of this local month."""
+    wall = local(now)
+    return wall.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def next_month_start(now: datetime) -> datetime:
-    """The first moment of next Asia/Shanghai month."""
+    """The first moment of next local month."""
     first = month_start(now)
     return (first + timedelta(days=32)).replace(day=1)

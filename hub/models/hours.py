@@ -195,7 +195,7 @@ class HourRecord(TimestampMixin, db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"))
-    #: The day the service was done (Asia/Shanghai): periods and months use it.
+    #: The day the service was done (local time): periods and months use it.
     served_on: Mapped[date] = mapped_column(Date)
     #: What an adjustment corrects (at most to the record's ceiling, see
     #: ``hub.hours.records.correction_ceiling``).

@@ -13,6 +13,7 @@ from hub import audit
 from hub.auth.services import people_with_role
 from hub.errors import DomainError
 from hub.extensions import db
+from hub.localtime import local
 from hub.models import Community, Document, FilingSequence, Organization, Street, User
 from hub.models.base import utcnow
 from hub.models.organizations import (
@@ -25,7 +26,6 @@ from hub.models.organizations import (
 from hub.notifications.services import notify
 from hub.permissions import Role
 from hub.uploads import store_document
-from hub.workdays import SHANGHAI
 
 
 class NameTaken(DomainError):
@@ -337,7 +337,7 @@ def approve_application(org: Organization, *, by: User) -> str:
     """Approve the filing: issue its number and start incubation."""
     before = _decide(org, FilingState.APPROVED)
     now = utcnow()
-    org.filing_number = next_filing_number(org.street, now.astimezone(SHANGHAI).year)
+    org.filing_number = next_filing_number(org.street, local(now).year)
     org.stage = Stage.INCUBATING
     org.stage_changed_at = now
     db.session.flush()

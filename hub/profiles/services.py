@@ -9,18 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from hub import audit
 from hub.categories import ServiceCategory, Skill
 from hub.errors import DomainError
 from hub.extensions import db
+from hub.localtime import local_date
 from hub.models import Community, Grid, User
 from hub.models.base import utcnow
 from hub.models.profiles import DAYS, PARTS, VolunteerProfile
 from hub.phones import normalize_mobile
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADULT_AGE = 18
 #: The most hours a month anyone can sensibly offer (every hour of a month is 744).
 MAX_MONTHLY_HOURS = 300
@@ -73,10 +72,10 @@ def age_on(birth_date: date, today: date) -> int:
 
 
 def is_minor(birth_date: date | None, now: datetime | None = None) -> bool:
-    """Under 18 today in Asia/Shanghai (unknown birth date: not known to be)."""
+    """Under 18 today in local time (unknown birth date: not known to be)."""
     if birth_date is None:
         return False
-    today = (now or utcnow()).astimezone(SHANGHAI).date()
+    today = local_date(now or utcnow())
     return age_on(birth_date, today) < ADULT_AGE
 
 
@@ -113,7 +112,7 @@ def _checked(data: ProfileInput, now: datetime) -> dict:
     limit = data.monthly_hour_limit
     if limit is not None and not 1 <= limit <= MAX_MONTHLY_HOURS:
         raise BadProfileValue("monthly_hour_limit")
-    today = now.astimezone(SHANGHAI).date()
+    today = local_date(now)
     if data.birth_date is not None and (
         data.birth_date > today or today.year - data.birth_date.year > 120
     ):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, select
 
+from hub.localtime import local_date, zone
 from hub.models import Organization, Project
 from hub.models.organizations import organization_communities
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ class Scope:
 
 @dataclass(frozen=True)
 class Period:
-    """Whole days, first to last inclusive, in Asia/Shanghai."""
+    """Whole days, first to last inclusive, in local time."""
 
     first: date
     last: date
@@ -64,12 +62,12 @@ class Period:
 
     @property
     def starts_at(self) -> datetime:
-        return datetime.combine(self.first, time(), SHANGHAI)
+        return datetime.combine(self.first, time(), zone())
 
     @property
     def ends_at(self) -> datetime:
         """The moment after the last day (exclusive bound)."""
-        return datetime.combine(self.last + timedelta(days=1), time(), SHANGHAI)
+        return datetime.combine(self.last + timedelta(days=1), time(), zone())
 
     def months(self) -> list[tuple[int, int]]:
         """Every (year, month) the period touches, in order."""
@@ -82,4 +80,4 @@ class Period:
 
 
 def local_today(now: datetime) -> date:
-    return now.astimezone(SHANGHAI).date()
+    return local_date(now)

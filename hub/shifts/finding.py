@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from hub.categories import ServiceCategory
 from hub.extensions import db
+from hub.localtime import local_date, zone
 from hub.models import Community, Project, Shift, Street
 from hub.models.base import utcnow
 from hub.models.projects import ProjectState
@@ -21,7 +22,6 @@ from hub.models.shifts import ShiftState
 from hub.shifts.forms import FindForm
 from hub.shifts.routes import my_signups_for
 from hub.web.access import public
-from hub.web.fields import SHANGHAI
 from hub.web.htmx import is_htmx
 
 bp = Blueprint("finding", __name__)
@@ -45,8 +45,8 @@ class ShiftFilter:
 
 
 def day_window(first: date, days: int = 1) -> tuple[datetime, datetime]:
-    """Whole Asia/Shanghai days from ``first`` as an aware [start, end)."""
-    start = datetime.combine(first, time.min, tzinfo=SHANGHAI)
+    """Whole local days from ``first`` as an aware [start, end)."""
+    start = datetime.combine(first, time.min, tzinfo=zone())
     return start, start + timedelta(days=days)
 
 
@@ -54,7 +54,7 @@ def date_window(
     when: str, on: date | None, now: datetime
 ) -> tuple[datetime | None, datetime | None]:
     """A chosen date wins; else today, or this week (today to Sunday), or any time."""
-    today = now.astimezone(SHANGHAI).date()
+    today = local_date(now)
     if on is not None:
         return day_window(on)
     if when == "today":
@@ -202,7 +202,7 @@ def index():
         "paged": after is not None,
         "filtered": bool(kept),
         "back_url": request.full_path.rstrip("?"),
-        "today": now.astimezone(SHANGHAI).date().isoformat(),
+        "today": local_date(now).isoformat(),
     }
     if is_htmx():
         if after is not None:

@@ -29,6 +29,7 @@ from hub import audit
 from hub.audit_log.labels import state_label
 from hub.exports.writers import CSV_TYPE, csv_chunks
 from hub.extensions import db
+from hub.localtime import local
 from hub.models import Project, Shift, Signup, User
 from hub.models.base import utcnow
 from hub.models.shifts import ACTIVE_STATES, ShiftState, SignupState
@@ -37,7 +38,6 @@ from hub.projects.policy import can_manage_project
 from hub.shifts import forms, policy, services
 from hub.web.access import requires
 from hub.web.downloads import attachment
-from hub.web.fields import SHANGHAI
 from hub.web.htmx import is_htmx, see_other
 
 bp = Blueprint("roster", __name__)
@@ -299,7 +299,7 @@ def export(shift_id: int):
     )
     get_locale()  # chosen now: the commit expires the user it is read from
     db.session.commit()  # the entry stands even if the download is cut off
-    day = shift.starts_at.astimezone(SHANGHAI).strftime("%Y%m%d-%H%M")
+    day = local(shift.starts_at).strftime("%Y%m%d-%H%M")
     # The one CSV writer: names people typed are defused (formula injection).
     chunks = csv_chunks(ROSTER_HEADER, _roster_rows(shift.id))
     response = Response(stream_with_context(chunks), mimetype=CSV_TYPE)

@@ -1,4 +1,4 @@
-"""Words for tenders: deadlines in Asia/Shanghai, days left, why one cannot propose."""
+"""Words for tenders: deadlines in local time, days left, why one cannot propose."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hub.localtime import local, local_date
 from hub.models import Organization
 from hub.models.base import utcnow
 from hub.models.organizations import Stage
-from hub.web.fields import SHANGHAI
 
 #: States only tenders and proposals have; "submitted" and "cancelled" already
 #: have words from filings and projects.
@@ -25,19 +25,19 @@ AUDIT_STATE_LABELS = {
 
 
 def shanghai_datetime(value: datetime | None) -> str:
-    """'2026年3月6日周五 17:00' / 'Fri, Mar 6, 2026 17:00', in Asia/Shanghai."""
+    """'2026年3月6日周五 17:00' / 'Fri, Mar 6, 2026 17:00', in local time."""
     if value is None:
         return ""
-    local = value.astimezone(SHANGHAI)
+    wall = local(value)
     locale = get_locale()
-    day = format_skeleton("yMMMEd", local, locale=locale)
-    return f"{day} {format_time(local, 'HH:mm', locale=locale)}"
+    day = format_skeleton("yMMMEd", wall, locale=locale)
+    return f"{day} {format_time(wall, 'HH:mm', locale=locale)}"
 
 
 def days_left(deadline: datetime, now: datetime | None = None) -> int:
-    """Whole calendar days (Asia/Shanghai) until the deadline's day; 0 on the day."""
-    today = (now or utcnow()).astimezone(SHANGHAI).date()
-    return (deadline.astimezone(SHANGHAI).date() - today).days
+    """Whole local calendar days until the deadline's day; 0 on the day."""
+    today = local_date(now or utcnow())
+    return (local_date(deadline) - today).days
 
 
 def deadline_note(deadline: datetime, now: datetime | None = None) -> str:

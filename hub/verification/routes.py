@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, render_template, url_for
+from flask import Blueprint, abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select
 from hub import audit
 from hub.errors import DomainError, MobileTaken
 from hub.extensions import db, limiter
+from hub.localtime import zone
 from hub.models import NumberRecovery, OutboxMessage, utcnow
 from hub.models.verification import RecoveryNotPending, RecoveryState, SameReviewer
 from hub.notifications.outbox import GIVEN_UP_AT, NOT_NEEDED
@@ -430,7 +431,7 @@ def _totals(days: list[VolumeDay]) -> dict[str, Counts]:
 @requires(Permission.SMS_VIEW)
 def sms_volume_page():
     """SMS sent by the hub per day for the last 30 days, by template and outcome."""
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    tz = zone()
     days = sms_volume(utcnow().astimezone(tz).date(), tz)
     return render_template(
         "verification/sms_volume.html",

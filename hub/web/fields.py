@@ -1,10 +1,9 @@
-"""Form fields shared by features: money in yuan, times in Asia/Shanghai, selects."""
+"""Form fields shared by features: money in yuan, times in local time, selects."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -13,9 +12,8 @@ from wtforms import SelectField as _SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from hub.localtime import local, zone
 from hub.money import BadAmount, fen_to_yuan_text, parse_yuan
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class Select(widgets.Select):
@@ -65,7 +63,7 @@ class MoneyField(StringField):
 
 
 class LocalDateTimeField(DateTimeLocalField):
-    """A date and time typed in Asia/Shanghai; ``data`` is timezone-aware."""
+    """A date and time typed in local time; ``data`` is timezone-aware."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
@@ -75,13 +73,13 @@ class LocalDateTimeField(DateTimeLocalField):
         if self.raw_data:
             return " ".join(self.raw_data)
         if isinstance(self.data, datetime):
-            return self.data.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+            return local(self.data).strftime("%Y-%m-%dT%H:%M")
         return ""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata(valuelist)
         if isinstance(self.data, datetime) and self.data.tzinfo is None:
-            self.data = self.data.replace(tzinfo=SHANGHAI)
+            self.data = self.data.replace(tzinfo=zone())
 
 
 def required_text(

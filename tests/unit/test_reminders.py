@@ -13,8 +13,8 @@ from hub.models.base import utcnow
 from hub.projects import services as projects
 from hub.shifts import services
 from hub.shifts.reminders import send_reminders
-from hub.web.fields import SHANGHAI
 from tests import factories
+from tests.factories import SHANGHAI
 
 WEEKDAYS = "一二三四五六日"
 

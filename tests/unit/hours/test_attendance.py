@@ -15,8 +15,8 @@ from hub.models.base import utcnow
 from hub.models.hours import Method
 from hub.models.shifts import SignupState
 from hub.shifts import services as shift_services
-from hub.workdays import SHANGHAI
 from tests import factories
+from tests.factories import SHANGHAI
 
 M = timedelta(minutes=1)
 

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from hub.evaluations import services as evaluations
 from hub.exports.lists import EXPORTS
-from hub.exports.writers import SHANGHAI
 from hub.extensions import db
 from hub.models import AuditEntry
 from hub.models.base import utcnow
@@ -24,6 +23,7 @@ from hub.permissions import Role
 from hub.projects import services as projects
 from tests import factories
 from tests.evaluation_factories import completed_project, open_evaluation
+from tests.factories import SHANGHAI
 
 KINDS = list(EXPORTS)
 

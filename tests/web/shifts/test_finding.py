@@ -16,9 +16,9 @@ from hub.permissions import Role
 from hub.projects import services as project_services
 from hub.shifts import finding
 from hub.shifts import services as shift_services
-from hub.web.fields import SHANGHAI
 from tests import factories
 from tests.conftest import second_device
+from tests.factories import SHANGHAI
 from tests.querycount import statements
 
 HX = {"HX-Request": "true"}

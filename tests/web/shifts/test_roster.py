@@ -11,8 +11,8 @@ from sqlalchemy import select
 from hub.extensions import db
 from hub.models import AuditEntry, Notification, OutboxMessage, Shift, Signup, User
 from hub.shifts import services
-from hub.web.fields import SHANGHAI
 from tests import factories
+from tests.factories import SHANGHAI
 
 HX = {"HX-Request": "true"}
 

@@ -11,8 +11,8 @@ from hub.extensions import db
 from hub.models import Notification, Project, Tender
 from hub.models.base import utcnow
 from hub.models.projects import ProjectState, ProposalState, TenderState
-from hub.web.fields import SHANGHAI
 from tests import factories
+from tests.factories import SHANGHAI
 from tests.tender_factories import approved_org, close, open_tender, propose
 
 
