@@ -17,8 +17,9 @@ from hub.models.organizations import (
 )
 from hub.models.places import Community, Grid, Street
 from hub.models.profiles import VolunteerProfile
-from hub.models.projects import Project, Proposal, Tender
+from hub.models.projects import Project
 from hub.models.shifts import Shift, Signup
+from hub.models.tenders import Proposal, Tender
 from hub.models.verification import NumberRecovery, VerificationCode
 
 __all__ = [

@@ -20,10 +20,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.errors import DomainError
 from hub.extensions import db
 from hub.models.base import TimestampMixin, UTCDateTime, utcnow
 from hub.models.places import Community, Street
+from hub.models.states import TransitionNotAllowed
+
+__all__ = ["TransitionNotAllowed"]  # re-exported: older imports name it here
 
 
 def name_key(name: str) -> str:
@@ -47,14 +49,6 @@ class Stage(StrEnum):
     GRADUATED = "graduated"  # 出壳
     EXITED = "exited"  # 退驻
     REVOKED = "revoked"
-
-
-class TransitionNotAllowed(DomainError):
-    """The filing or stage is not in a state that allows this step."""
-
-    def __init__(self, current: str, wanted: str) -> None:
-        super().__init__(f"{current} -> {wanted}")
-        self.current, self.wanted = current, wanted
 
 
 #: Filing transitions: state -> states it may move to.

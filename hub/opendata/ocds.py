@@ -32,7 +32,8 @@ from hub.models import Organization, Project, Proposal, Street, Tender
 from hub.models.base import utcnow
 from hub.models.evaluations import EvaluationMeeting
 from hub.models.hours import HourRecord
-from hub.models.projects import ProjectState, ProposalState, TenderState
+from hub.models.projects import ProjectState
+from hub.models.tenders import ProposalState, TenderState
 from hub.projects.labels import conclusion_label
 
 OCDS_VERSION = "1.1"

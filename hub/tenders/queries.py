@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from hub.extensions import db
 from hub.models import Project, Proposal, Tender
 from hub.models.base import utcnow
-from hub.models.projects import ProposalState, TenderState
+from hub.models.tenders import ProposalState, TenderState
 
 
 def open_tenders(

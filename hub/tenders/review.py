@@ -19,7 +19,7 @@ from hub import audit
 from hub.extensions import db
 from hub.models import Community, Proposal, Street, Tender
 from hub.models.base import utcnow
-from hub.models.projects import ProposalState, TenderState
+from hub.models.tenders import ProposalState, TenderState
 from hub.money import format_money
 from hub.organizations.policy import reviewed_street_ids
 from hub.permissions import Permission

@@ -14,7 +14,7 @@ from hub.errors import DomainError
 from hub.extensions import db
 from hub.models import Community, Organization, Project, Proposal, Street, Tender, User
 from hub.models.base import utcnow
-from hub.models.projects import ProposalState, TenderState
+from hub.models.tenders import ProposalState, TenderState
 from hub.notifications.services import notify
 from hub.organizations.services import organization_staff
 from hub.projects.services import BadPeriod, create_project_from_award
@@ -150,7 +150,7 @@ def _close(tender: Tender, target: TenderState, **values: Any) -> None:
         _must_be_open(tender)  # reloaded: says who won the race
         raise TenderClosed(tender.id)
     with db.session.no_autoflush:
-        tender.state = target
+        tender.move(target)
         for key, value in values.items():
             setattr(tender, key, value)
 
@@ -240,7 +240,7 @@ def submit_proposal(
         before = existing.state
         for key, value in values.items():
             setattr(existing, key, value)
-        existing.state = ProposalState.SUBMITTED
+        existing.move(ProposalState.SUBMITTED, now=values["updated_at"])
         proposal = existing
         db.session.flush()
     else:
@@ -311,8 +311,7 @@ def withdraw_proposal(
 ) -> None:
     """Take a proposal back before the deadline (it may be sent again)."""
     _changeable(proposal, now)
-    proposal.state = ProposalState.WITHDRAWN
-    proposal.updated_at = now or utcnow()
+    proposal.move(ProposalState.WITHDRAWN, now=now)
     db.session.flush()
     _record(
         by,
@@ -348,11 +347,9 @@ def award_tender(
     others = [
         p for p in _proposals(tender, ProposalState.SUBMITTED) if p.id != proposal.id
     ]
-    proposal.state = ProposalState.AWARDED
-    proposal.updated_at = now
+    proposal.move(ProposalState.AWARDED, now=now)
     for other in others:
-        other.state = ProposalState.NOT_AWARDED
-        other.updated_at = now
+        other.move(ProposalState.NOT_AWARDED, now=now)
     db.session.flush()
     project = create_project_from_award(
         proposal,

@@ -10,7 +10,7 @@ from flask import Flask
 
 from hub.extensions import db
 from hub.models import Organization, Project, Proposal, Tender, User
-from hub.models.projects import ProposalState, TenderState
+from hub.models.tenders import ProposalState, TenderState
 from hub.tenders import services
 from tests.system.concurrency import THREADS, postgres_app, race
 from tests.tender_factories import PERIOD, approved_org, close, open_tender, propose

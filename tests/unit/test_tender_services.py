@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 from hub.extensions import db
 from hub.models import AuditEntry, Notification, Project, Proposal, Tender
 from hub.models.base import utcnow
-from hub.models.projects import Funding, ProjectState, ProposalState, TenderState
+from hub.models.projects import Funding, ProjectState
+from hub.models.tenders import ProposalState, TenderState
 from hub.tenders import queries, services
 from tests import factories
 from tests.tender_factories import (

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from hub.extensions import db
 from hub.models import Proposal
 from hub.models.base import utcnow
-from hub.models.projects import ProposalState
+from hub.models.tenders import ProposalState
 from hub.permissions import Role
 from tests import factories
 from tests.tender_factories import approved_org, close, open_tender, revoked_org

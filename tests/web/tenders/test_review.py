@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from hub.extensions import db
 from hub.models import Notification, Project, Tender
 from hub.models.base import utcnow
-from hub.models.projects import ProjectState, ProposalState, TenderState
+from hub.models.projects import ProjectState
+from hub.models.tenders import ProposalState, TenderState
 from tests import factories
 from tests.factories import SHANGHAI
 from tests.tender_factories import approved_org, close, open_tender, propose
