@@ -138,9 +138,7 @@ def _load(shift: Shift, user: User) -> tuple[Shift, Signup]:
 def mark_signup_attended(signup: Signup, by: User, now: datetime, method: str) -> None:
     if signup.state == SignupState.ATTENDED:
         return
-    before = signup.state
-    signup.state = SignupState.ATTENDED
-    signup.state_changed_at = now
+    before = signup.move(SignupState.ATTENDED, now=now)
     db.session.flush()
     audit.record(
         by,

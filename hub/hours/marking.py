@@ -128,9 +128,7 @@ def mark_no_show(signup: Signup, *, by: User, now: datetime | None = None) -> Si
         raise HasAttendance(signup.id)
     if signup.state not in (SignupState.CONFIRMED, SignupState.ATTENDED):
         raise attendance.NotSignedUp(signup.id)
-    before = signup.state
-    signup.state = SignupState.NO_SHOW
-    signup.state_changed_at = now
+    before = signup.move(SignupState.NO_SHOW, now=now)
     db.session.flush()
     audit.record(
         by,

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hub.extensions import db
 from hub.models.base import TimestampMixin, UTCDateTime, utcnow
 from hub.models.places import Grid
-from hub.models.projects import Project
+from hub.models.projects import Project, ProjectState
+from hub.models.states import TransitionNotAllowed, move
 
 
 class ShiftState(StrEnum):
@@ -38,6 +39,33 @@ class SignupState(StrEnum):
 
 #: Sign-ups that hold a place or a place in the queue.
 ACTIVE_STATES = (SignupState.CONFIRMED, SignupState.WAITLISTED)
+
+SHIFT_TRANSITIONS: dict[ShiftState, set[ShiftState]] = {
+    ShiftState.SCHEDULED: {ShiftState.CANCELLED},
+    ShiftState.CANCELLED: set(),
+}
+
+SIGNUP_TRANSITIONS: dict[SignupState, set[SignupState]] = {
+    SignupState.CONFIRMED: {
+        SignupState.CANCELLED,
+        SignupState.ATTENDED,
+        SignupState.NO_SHOW,
+    },
+    # Moved up when a place frees, or gives up waiting.
+    SignupState.WAITLISTED: {SignupState.CONFIRMED, SignupState.CANCELLED},
+    # Signing up again after cancelling: a place, or the back of the queue.
+    SignupState.CANCELLED: {SignupState.CONFIRMED, SignupState.WAITLISTED},
+    # The organizer corrects a mark either way while the shift's hours are open.
+    SignupState.ATTENDED: {SignupState.NO_SHOW},
+    SignupState.NO_SHOW: {SignupState.ATTENDED},
+}
+
+
+class ShiftAlreadyStarted(TransitionNotAllowed):
+    """A shift can be cancelled only until it starts."""
+
+    def __init__(self) -> None:
+        super().__init__(ShiftState.SCHEDULED, ShiftState.CANCELLED)
 
 
 class Shift(TimestampMixin, db.Model):
@@ -84,13 +112,26 @@ class Shift(TimestampMixin, db.Model):
 
     def is_open(self, now: datetime | None = None) -> bool:
         """Taking sign-ups: scheduled, not started, its project recruiting."""
-        from hub.models.projects import ProjectState
-
         return (
             self.state == ShiftState.SCHEDULED
             and (now or utcnow()) < self.starts_at
             and self.project.state == ProjectState.RECRUITING
         )
+
+    def may_edit(self) -> bool:
+        """Time, place and places can change while the shift is scheduled."""
+        return self.state == ShiftState.SCHEDULED
+
+    def may_cancel(self, now: datetime | None = None) -> bool:
+        """A shift can be cancelled until it starts."""
+        return self.state == ShiftState.SCHEDULED and (now or utcnow()) < self.starts_at
+
+    def cancel(self, reason: str, *, now: datetime | None = None) -> None:
+        """Cancel with a reason; refused once the shift has started."""
+        if self.state == ShiftState.SCHEDULED and not self.may_cancel(now):
+            raise ShiftAlreadyStarted()
+        move(self, SHIFT_TRANSITIONS, ShiftState.CANCELLED)
+        self.cancel_reason = reason
 
 
 class Signup(TimestampMixin, db.Model):
@@ -122,3 +163,22 @@ class Signup(TimestampMixin, db.Model):
     user = relationship("User")
 
     AUDIT_TYPE = "signup"
+
+    def move(
+        self,
+        target: SignupState,
+        *,
+        now: datetime | None = None,
+        reason: str | None = None,
+    ) -> SignupState:
+        """Change state as SIGNUP_TRANSITIONS allow; returns the state it left.
+
+        Places are counted by the shift's own conditional UPDATE (services); this
+        only keeps the sign-up's state and when it changed."""
+        before = move(self, SIGNUP_TRANSITIONS, target)
+        self.state_changed_at = now or utcnow()
+        if target == SignupState.CANCELLED:
+            self.reason = reason
+        elif target in (SignupState.CONFIRMED, SignupState.WAITLISTED):
+            self.reason = None
+        return before

@@ -97,9 +97,6 @@ def _changeable(shift: Shift) -> bool:
     return shift.state == ShiftState.SCHEDULED and utcnow() < shift.ends_at
 
 
-def _cancellable(shift: Shift) -> bool:
-    """A shift can be cancelled until it starts."""
-    return shift.state == ShiftState.SCHEDULED and utcnow() < shift.starts_at
 
 
 def _remove_forms(
@@ -150,7 +147,7 @@ def _page(
         "shifts/roster.html",
         **_context(shift, failed=failed),
         back_url=back_url,
-        cancellable=_cancellable(shift),
+        cancellable=shift.may_cancel(),
         message_form=message_form or forms.ShiftMessageForm(),
         cancel_form=cancel_form or forms.CancelShiftForm(),
     )
@@ -246,7 +243,7 @@ def message(shift_id: int):
 def cancel(shift_id: int):
     """Cancel the whole shift with a reason; everyone on it is told."""
     shift = _load(shift_id)
-    if not _cancellable(shift):
+    if not shift.may_cancel():
         flash(_("This shift has started or is already cancelled."), "warning")
         return see_other(_roster_url(shift))
     form = forms.CancelShiftForm()

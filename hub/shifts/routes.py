@@ -251,7 +251,7 @@ def edit(shift_id: int):
     shift = db.get_or_404(Shift, shift_id)
     if not project_policy.can_manage_project(current_user, shift.project):
         abort(403)
-    if shift.state != ShiftState.SCHEDULED:
+    if not shift.may_edit():
         abort(404)
     form = forms.ShiftForm(obj=shift) if request.method == "GET" else forms.ShiftForm()
     del form.repeat_weeks

@@ -159,6 +159,8 @@ def update_shift(
     or place changes, everyone signed up or waiting is told the new one, and a
     reminder is due again for the new time."""
     begin_writing()
+    if not shift.may_edit():
+        raise ShiftNotOpen(shift.id)
     _check_shift(shift.project, starts_at, ends_at, grid)
     before = (shift.starts_at, shift.ends_at, shift.place)
     result = db.session.execute(
@@ -312,8 +314,8 @@ def sign_up(shift: Shift, *, user: User, now: datetime | None = None) -> Signup:
         db.session.add(signup)
     else:  # signing up again after cancelling: back of the queue
         signup = existing
-        signup.state, signup.queued_at, signup.state_changed_at = state, now, now
-        signup.reason = None
+        signup.move(state, now=now)
+        signup.queued_at = now
     db.session.flush()
     db.session.expire(shift, ["confirmed_count"])
     audit.record(
@@ -340,8 +342,7 @@ def _promote(shift: Shift) -> list[Signup]:
             continue
         if not _take_place(shift.id):
             break
-        candidate.state = SignupState.CONFIRMED
-        candidate.state_changed_at = utcnow()
+        candidate.move(SignupState.CONFIRMED)
         promoted.append(candidate)
         notify(
             candidate.user,
@@ -363,9 +364,7 @@ def cancel_signup(
     if signup.state not in ACTIVE_STATES:
         return []
     was_confirmed = signup.state == SignupState.CONFIRMED
-    signup.state = SignupState.CANCELLED
-    signup.state_changed_at = utcnow()
-    signup.reason = (reason or "").strip() or None
+    signup.move(SignupState.CANCELLED, reason=(reason or "").strip() or None)
     db.session.flush()
     action = "signup.cancel" if by.id == signup.user_id else "signup.remove"
     audit.record(
@@ -425,18 +424,15 @@ def _cancel(shift: Shift, *, by: User, reason: str) -> None:
     shift = db.session.get(Shift, shift.id)
     if shift.state == ShiftState.CANCELLED:
         return
-    shift.state = ShiftState.CANCELLED
-    shift.cancel_reason = reason.strip()
+    now = utcnow()
+    shift.cancel(reason.strip(), now=now)
     people = db.session.scalars(
         select(Signup).where(
             Signup.shift_id == shift.id, Signup.state.in_(ACTIVE_STATES)
         )
     ).all()
-    now = utcnow()
     for signup in people:
-        signup.state = SignupState.CANCELLED
-        signup.state_changed_at = now
-        signup.reason = shift.cancel_reason
+        signup.move(SignupState.CANCELLED, now=now, reason=shift.cancel_reason)
         notify(
             signup.user,
             "shift_cancelled",

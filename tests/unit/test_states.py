@@ -6,6 +6,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from hub.models.shifts import (
+    SHIFT_TRANSITIONS,
+    SIGNUP_TRANSITIONS,
+    ShiftAlreadyStarted,
+    ShiftState,
+    SignupState,
+)
 from hub.models.states import TransitionNotAllowed, move
 from hub.models.tenders import (
     PROPOSAL_TRANSITIONS,
@@ -15,18 +22,26 @@ from hub.models.tenders import (
     Tender,
     TenderState,
 )
+from hub.shifts import services as shift_services
+from tests import factories
 
-TABLES = [(TENDER_TRANSITIONS, TenderState), (PROPOSAL_TRANSITIONS, ProposalState)]
+TABLES = [
+    (TENDER_TRANSITIONS, TenderState),
+    (PROPOSAL_TRANSITIONS, ProposalState),
+    (SHIFT_TRANSITIONS, ShiftState),
+    (SIGNUP_TRANSITIONS, SignupState),
+]
+IDS = ["tender", "proposal", "shift", "signup"]
 
 
-@pytest.mark.parametrize(("table", "states"), TABLES, ids=["tender", "proposal"])
+@pytest.mark.parametrize(("table", "states"), TABLES, ids=IDS)
 def test_every_state_has_its_way_out_declared(table, states) -> None:  # noqa: ANN001
     assert set(table) == set(states)
     for targets in table.values():
         assert targets <= set(states)
 
 
-@pytest.mark.parametrize(("table", "states"), TABLES, ids=["tender", "proposal"])
+@pytest.mark.parametrize(("table", "states"), TABLES, ids=IDS)
 def test_each_step_is_allowed_or_refused_by_the_table(table, states) -> None:  # noqa: ANN001
     for current in states:
         for target in states:
@@ -55,3 +70,28 @@ def test_tender_and_proposal_move_through_their_tables() -> None:
     withdrawn = Proposal(state=ProposalState.WITHDRAWN)
     assert withdrawn.move(ProposalState.SUBMITTED) == ProposalState.WITHDRAWN
     assert withdrawn.updated_at is not None
+
+
+def test_a_shift_under_way_cannot_be_cancelled_by_any_path(db_session) -> None:  # noqa: ANN001
+    project = factories.recruiting_project()
+    started = factories.shift(project, hours_from_now=48)
+    started.starts_at = started.starts_at.replace(year=2020)
+    organizer = factories.owner_of(project.organization)
+    assert not started.may_cancel()
+    with pytest.raises(ShiftAlreadyStarted):
+        shift_services.cancel_shift(started, by=organizer, reason="下雨")
+    assert started.state == ShiftState.SCHEDULED
+    upcoming = factories.shift(project, hours_from_now=72)
+    assert upcoming.may_cancel()
+    shift_services.cancel_shift(upcoming, by=organizer, reason="下雨")
+    assert upcoming.state == ShiftState.CANCELLED
+    assert not upcoming.may_edit()
+    with pytest.raises(shift_services.ShiftNotOpen):
+        shift_services.update_shift(
+            upcoming,
+            by=organizer,
+            starts_at=upcoming.starts_at,
+            ends_at=upcoming.ends_at,
+            place="别处",
+            capacity=upcoming.capacity,
+        )
