@@ -390,10 +390,7 @@ def resolve_dispute(
             dispute.record, by=by, minutes=minutes, reason=resolution, now=now
         )
         dispute.adjustment_id = adjustment.id
-    dispute.state = DisputeState.RESOLVED
-    dispute.resolution = resolution.strip()
-    dispute.resolved_by_id = by.id
-    dispute.resolved_at = now
+    dispute.resolve(by_id=by.id, resolution=resolution.strip(), now=now)
     db.session.flush()
     audit.record(
         by,

@@ -202,14 +202,13 @@ def _check_answerable(invitation: Invitation, user: User, now: datetime) -> None
 def _answer(
     invitation: Invitation, user: User, state: InvitationState, now: datetime
 ) -> None:
-    invitation.state = state
-    invitation.answered_at = now
+    before = invitation.answer(state, now=now)
     db.session.flush()
     audit.record(
         user,
         invitation,
         f"invitation.{state.value}",
-        from_state=InvitationState.PENDING,
+        from_state=before,
         to_state=state,
         street_id=invitation.shift.project.street_id,
     )

@@ -33,6 +33,7 @@ from sqlalchemy.sql import Delete, Update
 from hub.errors import DomainError
 from hub.extensions import db
 from hub.models.base import TimestampMixin, UTCDateTime, utcnow
+from hub.models.states import move
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import ORMExecuteState, UOWTransaction
@@ -112,6 +113,12 @@ RECORD_TRANSITIONS: dict[RecordState, frozenset[RecordState]] = {
 class DisputeState(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
+
+
+DISPUTE_TRANSITIONS: dict[DisputeState, set[DisputeState]] = {
+    DisputeState.OPEN: {DisputeState.RESOLVED},
+    DisputeState.RESOLVED: set(),
+}
 
 
 class Attendance(TimestampMixin, db.Model):
@@ -295,6 +302,13 @@ class HourDispute(TimestampMixin, db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
     AUDIT_TYPE = "hour_dispute"
+
+    def resolve(self, *, by_id: int, resolution: str, now: datetime) -> None:
+        """Answered once, with what was decided."""
+        move(self, DISPUTE_TRANSITIONS, DisputeState.RESOLVED)
+        self.resolution = resolution
+        self.resolved_by_id = by_id
+        self.resolved_at = now
 
 
 class Certificate(db.Model):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hub.extensions import db
 from hub.models.base import TimestampMixin, UTCDateTime
 from hub.models.shifts import Shift
+from hub.models.states import move
 
 
 class InvitationState(StrEnum):
@@ -19,6 +20,18 @@ class InvitationState(StrEnum):
     DECLINED = "declined"
     #: The shift started, was cancelled or stopped taking sign-ups first.
     EXPIRED = "expired"
+
+
+INVITATION_TRANSITIONS: dict[InvitationState, set[InvitationState]] = {
+    InvitationState.PENDING: {
+        InvitationState.ACCEPTED,
+        InvitationState.DECLINED,
+        InvitationState.EXPIRED,
+    },
+    InvitationState.ACCEPTED: set(),
+    InvitationState.DECLINED: set(),
+    InvitationState.EXPIRED: set(),
+}
 
 
 class Invitation(TimestampMixin, db.Model):
@@ -48,6 +61,12 @@ class Invitation(TimestampMixin, db.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == InvitationState.PENDING
+
+    def answer(self, state: InvitationState, *, now: datetime) -> InvitationState:
+        """Accepted, declined or expired, once; returns the state it left."""
+        before = move(self, INVITATION_TRANSITIONS, state)
+        self.answered_at = now
+        return before
 
 
 #: "For you" looks up a street's (or community's) recruiting projects, then their

@@ -97,8 +97,6 @@ def _changeable(shift: Shift) -> bool:
     return shift.state == ShiftState.SCHEDULED and utcnow() < shift.ends_at
 
 
-
-
 def _remove_forms(
     people: Iterable[Signup], failed: tuple[int, forms.RemoveSignupForm] | None
 ) -> dict[int, forms.RemoveSignupForm]:

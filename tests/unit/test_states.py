@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from hub.models.hours import DISPUTE_TRANSITIONS, DisputeState
+from hub.models.matching import INVITATION_TRANSITIONS, InvitationState
 from hub.models.shifts import (
     SHIFT_TRANSITIONS,
     SIGNUP_TRANSITIONS,
@@ -30,8 +32,10 @@ TABLES = [
     (PROPOSAL_TRANSITIONS, ProposalState),
     (SHIFT_TRANSITIONS, ShiftState),
     (SIGNUP_TRANSITIONS, SignupState),
+    (INVITATION_TRANSITIONS, InvitationState),
+    (DISPUTE_TRANSITIONS, DisputeState),
 ]
-IDS = ["tender", "proposal", "shift", "signup"]
+IDS = ["tender", "proposal", "shift", "signup", "invitation", "dispute"]
 
 
 @pytest.mark.parametrize(("table", "states"), TABLES, ids=IDS)
