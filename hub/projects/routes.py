@@ -21,7 +21,7 @@ from hub.models.projects import Funding, LinkState, ProjectNotLinked, ProjectSta
 from hub.organizations.policy import is_staff, reviewed_street_ids
 from hub.permissions import Permission
 from hub.projects import forms, policy, services
-from hub.shifts.routes import upcoming_query, upcoming_shifts
+from hub.shifts.queries import upcoming_query, upcoming_shifts
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
 from hub.web.state_tabs import chosen_state, counts_by_state

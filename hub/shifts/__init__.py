@@ -48,12 +48,13 @@ def init_shifts(app: Flask) -> None:
     from hub.categories import SKILL_LABELS
     from hub.notifications.messages import register_kind
     from hub.shifts import calendar, finding, poster, roster
-    from hub.shifts.routes import (
+    from hub.shifts.queries import (
         PROJECT_PAGE_SHIFTS,
-        bp,
         my_signups_for,
+        organizer_shifts,
         upcoming_shifts,
     )
+    from hub.shifts.routes import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(finding.bp)
@@ -64,6 +65,7 @@ def init_shifts(app: Flask) -> None:
         upcoming_shifts=upcoming_shifts,
         project_page_shifts=PROJECT_PAGE_SHIFTS,
         my_signups_for=my_signups_for,
+        organizer_shifts=organizer_shifts,
         skill_label=lambda value: str(SKILL_LABELS.get(value, value)),
     )
     app.jinja_env.filters["when"] = when

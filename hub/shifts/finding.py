@@ -20,7 +20,7 @@ from hub.models.base import utcnow
 from hub.models.projects import ProjectState
 from hub.models.shifts import ShiftState
 from hub.shifts.forms import FindForm
-from hub.shifts.routes import my_signups_for
+from hub.shifts.queries import my_signups_for
 from hub.web.access import public
 from hub.web.htmx import is_htmx
 

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from hub.extensions import db
 from hub.models import Project
 from hub.models.projects import ProjectState
-from hub.shifts.routes import upcoming_shifts
+from hub.shifts.queries import upcoming_shifts
 from hub.web.access import public
 
 bp = Blueprint("poster", __name__)

@@ -22,7 +22,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
 from hub import audit
@@ -30,7 +30,7 @@ from hub.audit_log.labels import state_label
 from hub.exports.writers import CSV_TYPE, csv_chunks
 from hub.extensions import db
 from hub.localtime import local
-from hub.models import Project, Shift, Signup, User
+from hub.models import Shift, Signup, User
 from hub.models.base import utcnow
 from hub.models.shifts import ACTIVE_STATES, ShiftState, SignupState
 from hub.permissions import Permission
@@ -43,28 +43,6 @@ from hub.web.htmx import is_htmx, see_other
 bp = Blueprint("roster", __name__)
 
 #: The most shifts the manage page lists (the rest are further in the future).
-MANAGE_PAGE_SHIFTS = 50
-
-
-def organizer_shifts(project: Project) -> list[tuple[Shift, int]]:
-    """Scheduled shifts not yet over, soonest first, each with how many wait."""
-    waiting = (
-        select(func.count(Signup.id))
-        .where(Signup.shift_id == Shift.id, Signup.state == SignupState.WAITLISTED)
-        .correlate(Shift)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(Shift, waiting)
-        .where(
-            Shift.project_id == project.id,
-            Shift.state == ShiftState.SCHEDULED,
-            Shift.ends_at > utcnow(),
-        )
-        .order_by(Shift.starts_at, Shift.id)
-        .limit(MANAGE_PAGE_SHIFTS)
-    )
-    return [(shift, count) for shift, count in rows]
 
 
 #: On the shift (confirmed, or marked at check-in) or waiting.
@@ -314,7 +292,6 @@ def init_roster(app: Flask) -> None:
 
     app.register_blueprint(bp)
     POLICIES.update(policy.POLICIES)
-    app.jinja_env.globals["organizer_shifts"] = organizer_shifts
     register_action_labels({"shift.message": _l("Message sent to a shift")})
     register_kind("shift_message", _l("Message about %(project)s (%(when)s): %(text)s"))
     register_kind(

@@ -7,63 +7,22 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from hub.extensions import db, limiter
 from hub.models import Grid, Project, Shift, Signup
 from hub.models.base import utcnow
-from hub.models.shifts import ACTIVE_STATES, ShiftState
+from hub.models.shifts import ACTIVE_STATES
 from hub.permissions import Permission
 from hub.projects import policy as project_policy
 from hub.shifts import forms, services
+from hub.shifts.queries import my_signups_for
 from hub.web.access import requires
 from hub.web.htmx import is_htmx, see_other
 from hub.web.urls import safe_next
 
 bp = Blueprint("shifts", __name__)
-
-
-#: Shifts on the project page; the rest are on its "all upcoming shifts" pages.
-PROJECT_PAGE_SHIFTS = 10
-
-
-def upcoming_query(project: Project):  # noqa: ANN201 - a Select of Shift
-    """A project's scheduled shifts that have not started (a query)."""
-    return select(Shift).where(
-        Shift.project_id == project.id,
-        Shift.state == ShiftState.SCHEDULED,
-        Shift.starts_at > utcnow(),
-    )
-
-
-def upcoming_shifts(
-    project: Project, *, limit: int = PROJECT_PAGE_SHIFTS, offset: int = 0
-) -> list[Shift]:
-    """A project's scheduled shifts that have not started, soonest first."""
-    return list(
-        db.session.scalars(
-            upcoming_query(project)
-            .options(selectinload(Shift.grid))
-            .order_by(Shift.starts_at, Shift.id)
-            .limit(limit)
-            .offset(offset)
-        )
-    )
-
-
-def my_signups_for(user, shift_ids: list[int]) -> dict[int, Signup]:  # noqa: ANN001
-    """This person's active sign-ups among these shifts, by shift id (one query)."""
-    if not (user and user.is_authenticated) or not shift_ids:
-        return {}
-    rows = db.session.scalars(
-        select(Signup).where(
-            Signup.user_id == user.id,
-            Signup.shift_id.in_(shift_ids),
-            Signup.state.in_(ACTIVE_STATES),
-        )
-    )
-    return {s.shift_id: s for s in rows}
 
 
 #: ``_card``'s default: look up the person's sign-up on the shift.
