@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from hub import audit
+from hub import audit, workflows
 from hub.extensions import db
 from hub.models import Community, Organization, Project, User
 from hub.models.evaluations import Conclusion
@@ -313,7 +313,7 @@ def cancel(project_id: int):
             return _review_page(project, 422, cancel_form=form)
         return _manage_page(project, 422, cancel_form=form)
     try:
-        services.cancel_project(project, by=current_user, reason=form.reason.data)
+        workflows.cancel_project(project, by=current_user, reason=form.reason.data)
     except TransitionNotAllowed:
         db.session.rollback()
         flash(_("This project can no longer be cancelled."), "warning")

@@ -341,15 +341,14 @@ def record_meeting(
 
 
 def cancel_project(project: Project, *, by: User, reason: str) -> None:
-    """Stop the project, with the reason everyone involved is told; its shifts that
-    have not started are cancelled, and the volunteers on them told."""
-    from hub.shifts import services as shift_services
+    """Stop the project, with the reason everyone involved is told.
 
+    Its shifts are the shifts feature's: ``hub.workflows.cancel_project`` cancels
+    both, and is what pages call."""
     if not reason.strip():
         raise ValueError("a reason is required")
     begin_writing()
     _move(project, ProjectState.CANCELLED, by=by, reason=reason.strip())
-    shift_services.cancel_upcoming_shifts(project, by=by, reason=reason.strip())
     people = organization_staff(project.organization_id) + street_reviewers(
         project.street_id
     )

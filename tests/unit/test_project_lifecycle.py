@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from hub import workflows
 from hub.extensions import db
 from hub.models import AuditEntry, Notification
 from hub.models.base import utcnow
@@ -174,7 +175,7 @@ def test_cancelling_cancels_the_shifts_to_come_and_tells_the_volunteers() -> Non
     assert waiting.state == SignupState.WAITLISTED
 
     owner = factories.owner_of(project.organization)
-    services.cancel_project(project, by=owner, reason="经费取消")
+    workflows.cancel_project(project, by=owner, reason="经费取消")
 
     states = dict(db.session.execute(select(Shift.id, Shift.state)).all())
     assert states[soon.id] == states[later.id] == ShiftState.CANCELLED
