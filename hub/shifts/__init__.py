@@ -47,7 +47,7 @@ def init_shifts(app: Flask) -> None:
     from hub.audit_log.labels import register_action_labels, register_state_labels
     from hub.categories import SKILL_LABELS
     from hub.notifications.messages import register_kind
-    from hub.shifts import calendar, finding, poster, roster
+    from hub.shifts import calendar, finding, labels, poster, roster
     from hub.shifts.routes import (
         PROJECT_PAGE_SHIFTS,
         bp,
@@ -65,15 +65,11 @@ def init_shifts(app: Flask) -> None:
         project_page_shifts=PROJECT_PAGE_SHIFTS,
         my_signups_for=my_signups_for,
         skill_label=lambda value: str(SKILL_LABELS.get(value, value)),
+        signup_state_label=labels.signup_state_label,
     )
     app.jinja_env.filters["when"] = when
-    register_state_labels(
-        {
-            "confirmed": _l("Confirmed"),
-            "waitlisted": _l("On the waitlist"),
-            "scheduled": _l("Scheduled"),
-        }
-    )
+    register_state_labels("shift", labels.SHIFT_STATE_LABELS)
+    register_state_labels("signup", labels.SIGNUP_STATE_LABELS)
     register_action_labels(
         {
             "shift.add": _l("Shifts added"),
