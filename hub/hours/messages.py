@@ -105,7 +105,7 @@ def entry_message(error: rules.BadEntry) -> str:
     if isinstance(error, rules.ZeroHours):
         return _("Enter more than 0 hours.")
     if isinstance(error, rules.NegativeHours):
-        return _("Enter a positive number of hours, such as 1.5.")
+        return _("Hours cannot be negative. Enter a number such as 1.5.")
     if isinstance(error, rules.NotQuarterHours):
         return _("Use quarter hours: a whole number, or .25, .5 or .75 (such as 2.25).")
     if isinstance(error, rules.OverADay):

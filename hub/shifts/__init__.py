@@ -66,6 +66,7 @@ def init_shifts(app: Flask) -> None:
         my_signups_for=my_signups_for,
         skill_label=lambda value: str(SKILL_LABELS.get(value, value)),
         signup_state_label=labels.signup_state_label,
+        shift_state_label=labels.shift_state_label,
     )
     app.jinja_env.filters["when"] = when
     register_state_labels("shift", labels.SHIFT_STATE_LABELS)

@@ -19,6 +19,12 @@ SIGNUP_STATE_LABELS = {
 }
 
 
+def shift_state_label(value: str) -> str:
+    """A shift's state in words (已安排, 已取消)."""
+    label = SHIFT_STATE_LABELS.get(value)  # type: ignore[call-overload]
+    return str(label) if label is not None else value
+
+
 def signup_state_label(value: str) -> str:
     """A sign-up's state in words (已报名, 候补中, 已到场…)."""
     label = SIGNUP_STATE_LABELS.get(value)  # type: ignore[call-overload]
