@@ -1,7 +1,7 @@
 """Words for audit actions and states, in the reader's language.
 
 A state word belongs to a kind of record: "confirmed" is 已报名 for a sign-up and
-已确认 for an hour record, "open" is 征集中 for a tender and 待处理 for a question
+已确认 for an hour record, "open" is 征集中 for a tender and 等待对方回复 for a question
 about hours. So the log looks a state up by (record type, state), in the mapping
 the owning feature shows on its own pages; features hand those mappings over
 with ``register_state_labels`` (the same objects, never a copy).
@@ -63,15 +63,19 @@ def register_state_labels(object_type: str, *mappings: Mapping[Any, Any]) -> Non
     mapping goes from enum value to lazy label. One state of one kind of record has
     one word: another label object for a known (type, state) is refused.
     """
+    given = {
+        (object_type, str(key)): label
+        for labels in mappings
+        for key, label in labels.items()
+    }
+    for slot, label in given.items():
+        known = _STATE_LABELS.get(slot)
+        if known is not None and known is not label:
+            raise StateWordsClash(slot)
+    _STATE_LABELS.update(given)
     for labels in mappings:
         if not any(t == object_type and m is labels for t, m in _VOCABULARIES):
             _VOCABULARIES.append((object_type, labels))
-        for key, label in labels.items():
-            slot = (object_type, str(key))
-            known = _STATE_LABELS.get(slot)
-            if known is not None and known is not label:
-                raise StateWordsClash(slot)
-            _STATE_LABELS[slot] = label
 
 
 def register_detail_writer(

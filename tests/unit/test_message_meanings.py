@@ -24,8 +24,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import pytest
 from flask import Flask
-from flask_babel import LazyString, gettext, lazy_gettext, lazy_pgettext, pgettext
+from flask_babel import (
+    LazyString,
+    force_locale,
+    gettext,
+    lazy_gettext,
+    lazy_pgettext,
+    pgettext,
+)
 
 from hub.audit_log.labels import state_vocabularies
 from tests.catalog import source_uses
@@ -106,3 +114,20 @@ def test_the_words_once_confused_now_differ(app: Flask) -> None:
     assert ("tender state", "Open") in entries
     assert ("coordination state", "Coordinating") in entries
     assert (None, "Confirmed") not in entries
+
+
+def test_one_state_of_one_kind_of_record_has_one_word(app: Flask) -> None:
+    from hub.audit_log.labels import (
+        StateWordsClash,
+        register_state_labels,
+        state_label,
+    )
+    from hub.shifts.labels import SIGNUP_STATE_LABELS
+
+    register_state_labels("signup", SIGNUP_STATE_LABELS)  # again: the same words
+    before = state_vocabularies()
+    with pytest.raises(StateWordsClash):
+        register_state_labels("signup", {"confirmed": lazy_gettext("Confirmed")})
+    assert state_vocabularies() == before  # nothing half-registered
+    with app.test_request_context(), force_locale("en"):
+        assert state_label("signup", "confirmed") == "Confirmed"
