@@ -23,6 +23,8 @@ from tests.web.profiles.test_profile_pages import _form as profile_form
 from tests.web.profiles.test_profile_pages import _places
 
 ZERO_WIDTH = "王\u200b五"
+#: Man, woman, girl joined by zero-width joiners: no letter, and invisible joiners.
+FAMILY_EMOJI = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
 
 
 def _error(page: str, field_id: str) -> str:
@@ -246,7 +248,7 @@ def test_a_guardian_name_of_emoji_is_refused(client, login) -> None:
             community,
             grid,
             birth_date=minor,
-            guardian_name="👨‍👩‍👧",
+            guardian_name=FAMILY_EMOJI,
             guardian_mobile="13812345678",
             guardian_consent="y",
         ),
