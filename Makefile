@@ -80,6 +80,8 @@ format: $(TEST_STAMP)
 ## Re-extract translatable strings and merge them into the catalogs.
 messages: $(RUN_STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext \
+		-k _p:1c,2 -k pgettext:1c,2 -k lazy_pgettext:1c,2 \
+		-k npgettext:1c,2,3 -k lazy_npgettext:1c,2,3 \
 		-o hub/translations/messages.pot hub templates
 	$(BIN)/pybabel -q update -i hub/translations/messages.pot -d hub/translations
 

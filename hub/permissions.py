@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 
 class Role(StrEnum):
@@ -41,12 +42,12 @@ ROLE_SCOPES: dict[Role, Scope] = {
 }
 
 ROLE_LABELS = {
-    Role.VOLUNTEER: _l("Volunteer"),
-    Role.ORG_OWNER: _l("Organization owner"),
-    Role.ORG_MANAGER: _l("Organization manager"),
-    Role.SOCIAL_WORKER: _l("Social worker"),
-    Role.STREET_REVIEWER: _l("Street reviewer"),
-    Role.ADMIN: _l("Administrator"),
+    Role.VOLUNTEER: _p("role", "Volunteer"),
+    Role.ORG_OWNER: _p("role", "Organization owner"),
+    Role.ORG_MANAGER: _p("role", "Organization manager"),
+    Role.SOCIAL_WORKER: _p("role", "Social worker"),
+    Role.STREET_REVIEWER: _p("role", "Street reviewer"),
+    Role.ADMIN: _p("role", "Administrator"),
 }
 
 

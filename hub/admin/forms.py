@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from hub.names import valid_name
 from hub.permissions import (
     QUALIFICATION_LABELS,
     ROLE_LABELS,
@@ -18,6 +19,7 @@ from hub.web.fields import SelectField
 _NAME = [
     DataRequired(message=_l("Enter a name.")),
     Length(max=60, message=_l("At most %(max)d characters.")),
+    valid_name,
 ]
 
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from hub import audit
-from hub.audit_log.labels import action_label, state_label
+from hub.audit_log.labels import action_label, entry_detail, state_label
+from hub.audit_log.subjects import ObjectRef, subjects
 from hub.extensions import db
-from hub.models import AuditEntry, Organization, RoleGrant, Street, User
-from hub.permissions import ROLE_LABELS, Permission, Role
+from hub.models import AuditEntry, Street
+from hub.permissions import Permission, Role
 from hub.web.access import requires
 from hub.web.htmx import is_htmx
 
@@ -24,55 +23,6 @@ bp = Blueprint("audit", __name__)
 
 PAGE_SIZE = 50
 
-
-@dataclass(frozen=True)
-class ObjectRef:
-    label: str
-    url: str | None = None
-
-
-def _organizations(ids: set[int]) -> dict[int, ObjectRef]:
-    rows = db.session.execute(
-        select(Organization.id, Organization.name).where(Organization.id.in_(ids))
-    )
-    linked = "review.filing" in current_app.view_functions
-    return {
-        org_id: ObjectRef(
-            name, url_for("review.filing", org_id=org_id) if linked else None
-        )
-        for org_id, name in rows
-    }
-
-
-def _people(ids: set[int]) -> dict[int, ObjectRef]:
-    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
-    return {
-        user_id: ObjectRef(name, url_for("admin.user", user_id=user_id))
-        for user_id, name in rows
-    }
-
-
-def _grants(ids: set[int]) -> dict[int, ObjectRef]:
-    rows = db.session.execute(
-        select(RoleGrant.id, RoleGrant.role, User.id, User.name)
-        .join(User, User.id == RoleGrant.user_id)
-        .where(RoleGrant.id.in_(ids))
-    )
-    return {
-        grant_id: ObjectRef(
-            f"{name} · {ROLE_LABELS.get(Role(role), role)}",
-            url_for("admin.user", user_id=user_id),
-        )
-        for grant_id, role, user_id, name in rows
-    }
-
-
-#: object_type -> loader of names (and links) for a set of ids, one query each.
-OBJECT_LOADERS: dict[str, Callable[[set[int]], dict[int, ObjectRef]]] = {
-    "organization": _organizations,
-    "user": _people,
-    "role_grant": _grants,
-}
 
 #: What the administrators' log shows: accounts and the roles on them.
 ACCOUNT_OBJECTS = ("user", "role_grant", "number_recovery")
@@ -87,40 +37,37 @@ class LogRow:
     from_state: str
     to_state: str
     reason: str | None
+    detail: str
     subject: ObjectRef
     street: str | None
 
 
-def _subjects(entries: list[AuditEntry]) -> dict[tuple[str, int], ObjectRef]:
-    wanted: dict[str, set[int]] = defaultdict(set)
-    for entry in entries:
-        wanted[entry.object_type].add(entry.object_id)
-    found: dict[tuple[str, int], ObjectRef] = {}
-    for object_type, ids in wanted.items():
-        loader = OBJECT_LOADERS.get(object_type)
-        if loader is not None:
-            for object_id, ref in loader(ids).items():
-                found[object_type, object_id] = ref
-    return found
+def _row(e: AuditEntry, subject: ObjectRef, street: str | None) -> LogRow:
+    detail = entry_detail(e.action, e.data)
+    return LogRow(
+        id=e.id,
+        at=e.at,
+        actor=e.actor.name if e.actor is not None else _("System"),
+        action=action_label(e.action),
+        from_state=state_label(e.object_type, e.from_state),
+        to_state=state_label(e.object_type, e.to_state),
+        # Said from the data in this reader's words; such entries used to store
+        # the same as the writer read it (e.g. 评议 · CSV), shown no more.
+        reason=None if detail else e.reason,
+        detail=detail,
+        subject=subject,
+        street=street,
+    )
 
 
 def _rows(entries: list[AuditEntry], street_names: dict[int, str]) -> list[LogRow]:
-    subjects = _subjects(entries)
+    named = subjects(entries)
     many_streets = len(street_names) > 1
     return [
-        LogRow(
-            id=e.id,
-            at=e.at,
-            actor=e.actor.name if e.actor is not None else _("System"),
-            action=action_label(e.action),
-            from_state=state_label(e.from_state),
-            to_state=state_label(e.to_state),
-            reason=e.reason,
-            subject=subjects.get(
-                (e.object_type, e.object_id),
-                ObjectRef(f"{e.object_type} #{e.object_id}"),
-            ),
-            street=street_names.get(e.street_id) if many_streets else None,
+        _row(
+            e,
+            named[e.object_type, e.object_id],
+            street_names.get(e.street_id) if many_streets else None,
         )
         for e in entries
     ]

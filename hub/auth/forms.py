@@ -8,6 +8,7 @@ from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from hub.auth.passwords import MIN_LENGTH, is_common
+from hub.names import valid_name
 from hub.phones import normalize_mobile
 from hub.verification.codes import clean
 
@@ -87,6 +88,7 @@ class DetailsForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Enter your name.")),
             Length(max=60, message=_l("At most %(max)d characters.")),
+            valid_name,
         ],
         description=_l("Your full name, as on your ID card."),
         render_kw={"autocomplete": "name"},

@@ -12,6 +12,7 @@ from hub.auth.passwords import hash_password, needs_rehash, verify_password
 from hub.errors import MobileTaken, WrongPassword
 from hub.extensions import db
 from hub.models import Consent, RoleGrant, User, utcnow
+from hub.names import clean_name
 from hub.notifications.services import queue_sms
 from hub.permissions import Role
 from hub.sms.templates import SECURITY_ALERT
@@ -34,11 +35,13 @@ def register_user(
 
     ``verified_at``: when the person proved the number with a code (register does;
     an import by an organization does not, so that account verifies at sign-in).
+    The name passes ``hub.names.clean_name`` (``BadName`` if it is no name): the
+    forms say why beside the field, this makes sure no path skips the rule.
     """
     if find_user_by_mobile(mobile) is not None:
         raise MobileTaken(mobile)
     user = User(
-        name=name.strip(),
+        name=clean_name(name),
         mobile=mobile,
         password_hash=hash_password(password),
         mobile_verified_at=verified_at,

@@ -99,14 +99,12 @@ def download(kind: str, fmt: str):
     state = request.args.get("state") or None
     if state is not None and state not in spec.states:
         abort(404)
-    summary = f"{spec.title} · {fmt.upper()}"
     for street in streets:
         audit.record(
             current_user,
             street,
             "export",
             street_id=street.id,
-            reason=summary,
             data={"list": kind, "format": fmt, "state": state},
         )
     db.session.commit()  # the audit entries stand even if the download is cut off

@@ -17,13 +17,8 @@ def init_hours(app: Flask) -> None:
         app.register_blueprint(blueprint)
     POLICIES.update(policy.POLICIES)
     routes.init_hours_words(app)
-    register_state_labels(
-        {
-            "attended": _l("Attended"),
-            "no_show": _l("Did not come"),
-            "awaiting_approval": _l("Waiting for approval"),
-        }
-    )
+    register_state_labels("hour_record", routes.RECORD_STATUS_LABELS)
+    register_state_labels("hour_dispute", routes.DISPUTE_STATE_LABELS)
     register_action_labels(
         {
             "signup.attended": _l("Marked as attended"),

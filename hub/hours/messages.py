@@ -3,7 +3,10 @@ code; an organizer whose entered hours broke a rule (beside the field)."""
 
 from __future__ import annotations
 
-from flask_babel import format_date, format_datetime
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
 from hub.errors import DomainError
@@ -13,9 +16,18 @@ from hub.models import Shift
 from hub.models.hours import NotAwaitingReview
 
 
-def hours_text(minutes: int) -> str:
-    """Minutes as hours people read: 90 → 1.5, 45 → 0.75, 120 → 2."""
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+def hours_text(minutes: int, *, signed: bool = False) -> str:
+    """Minutes as a number of hours in the reader's locale: 90 → 1.5, 45 → 0.75,
+    120 → 2, 90000 → 1,500; ``signed`` writes +0.5 for a time added."""
+    number = format_decimal(
+        Decimal(minutes) / 60, format="#,##0.##", locale=get_locale() or "zh_CN"
+    )
+    return f"+{number}" if signed and minutes > 0 else number
+
+
+def hours_amount(minutes: int, *, signed: bool = False) -> str:
+    """Minutes as an amount of hours with its unit: 0.25 小时 / 0.25 h."""
+    return _("%(hours)s h", hours=hours_text(minutes, signed=signed))
 
 
 def outcome_message(outcome: Outcome) -> str:
@@ -93,7 +105,7 @@ def entry_message(error: rules.BadEntry) -> str:
     if isinstance(error, rules.ZeroHours):
         return _("Enter more than 0 hours.")
     if isinstance(error, rules.NegativeHours):
-        return _("Enter a positive number of hours, such as 1.5.")
+        return _("Hours cannot be negative. Enter a number such as 1.5.")
     if isinstance(error, rules.NotQuarterHours):
         return _("Use quarter hours: a whole number, or .25, .5 or .75 (such as 2.25).")
     if isinstance(error, rules.OverADay):

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,12 +16,12 @@ from sqlalchemy.orm import selectinload
 from hub.errors import DomainError
 from hub.extensions import db
 from hub.hours import certificates, forms, records
-from hub.hours.messages import hours_text
+from hub.hours.messages import hours_amount, hours_text
 from hub.hours.policy import can_dispute, can_view_certificate
 from hub.localtime import local_date
 from hub.models import Certificate, HourDispute, HourRecord, Project, User
 from hub.models.base import utcnow
-from hub.models.hours import RecordState
+from hub.models.hours import DisputeState, RecordState
 from hub.permissions import Permission
 from hub.shifts.poster import qr_svg
 from hub.web.access import public, requires
@@ -35,11 +35,16 @@ MY_RECORDS = 500
 
 #: A record's standing in words (kept here: "pending" means other things elsewhere).
 RECORD_STATUS_LABELS = {
-    "pending": _l("Not yet confirmed"),
-    "awaiting_approval": _l("Entered later, waiting for approval"),
-    "waiting": _l("Approved, counts after 7 days"),
-    "confirmed": _l("Confirmed"),
-    "rejected": _l("Refused"),
+    "pending": _p("hour record state", "Not yet confirmed"),
+    "awaiting_approval": _p("hour record state", "Entered later, waiting for approval"),
+    "waiting": _p("hour record state", "Approved, counts after 7 days"),
+    "confirmed": _p("hour record state", "Confirmed"),
+    "rejected": _p("hour record state", "Refused"),
+}
+#: A question about hours, asked by the volunteer and answered by the organizer.
+DISPUTE_STATE_LABELS = {
+    DisputeState.OPEN: _p("question about hours state", "Waiting for an answer"),
+    DisputeState.RESOLVED: _p("question about hours state", "Answered"),
 }
 RECORD_STATUS_CHIPS = {
     "pending": "chip-wait",
@@ -213,6 +218,7 @@ def verify(code: str):
 def init_hours_words(app: Any) -> None:
     """Template helpers for hours pages."""
     app.jinja_env.filters["hours"] = hours_text
+    app.jinja_env.filters["hours_amount"] = hours_amount
     app.jinja_env.globals["record_status_label"] = lambda value: str(
         RECORD_STATUS_LABELS.get(value, value)
     )

@@ -20,6 +20,7 @@ from hub.extensions import db
 from hub.i18n import LANGUAGES
 from hub.imports.reading import RawRow
 from hub.models import Community, Grid, User
+from hub.names import BadName, clean_name
 from hub.permissions import Role
 from hub.phones import normalize_mobile
 
@@ -70,6 +71,8 @@ class Problem:
 @dataclass
 class CheckedRow:
     raw: RawRow
+    #: The name as it will be kept (``hub.names.clean_name``).
+    name: str = ""
     mobile: str | None = None
     community: Community | None = None
     grid: Grid | None = None
@@ -199,10 +202,15 @@ def check_rows(rows: Sequence[RawRow], scope: ImportScope) -> Preview:
     first_line: dict[str, int] = {}
     for raw in rows:
         row = CheckedRow(raw=raw)
-        if not raw.name:
-            row.problems.append(Problem("name_missing"))
-        elif len(raw.name) > MAX_NAME:
-            row.problems.append(Problem("name_too_long"))
+        try:
+            row.name = clean_name(raw.name)
+        except BadName as e:
+            row.problems.append(Problem(f"name_{e.reason}"))
+        else:
+            if not row.name:
+                row.problems.append(Problem("name_missing"))
+            elif len(row.name) > MAX_NAME:
+                row.problems.append(Problem("name_too_long"))
         if not raw.mobile:
             row.problems.append(Problem("mobile_missing"))
         else:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.imports.checking import Problem
 from hub.imports.reading import FileRefused
+from hub.names import NAME_MESSAGES
 
 FILE_ERRORS = {
     "empty": _l("The file is empty."),
@@ -29,6 +30,8 @@ FILE_ERRORS = {
 PROBLEMS = {
     "name_missing": _l("Name missing"),
     "name_too_long": _l("Name longer than 60 characters"),
+    "name_invisible": NAME_MESSAGES["invisible"],
+    "name_no_letters": NAME_MESSAGES["no_letters"],
     "mobile_missing": _l("Mobile number missing"),
     "mobile_bad": _l("Not a mainland mobile number: %(value)s"),
     "mobile_duplicate": _l("Same mobile number as row %(value)s"),

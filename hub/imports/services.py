@@ -74,7 +74,7 @@ def import_volunteers(
     people = []
     for row in rows:
         user = User(
-            name=row.raw.name,
+            name=row.name,
             mobile=row.mobile,
             password_hash=UNUSABLE_PASSWORD,
             active=False,

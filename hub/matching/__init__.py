@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 #: Invitation states in words (the pages and the audit log).
 INVITATION_STATE_LABELS = {
-    "pending": _l("Waiting for an answer"),
-    "accepted": _l("Accepted"),
-    "declined": _l("Declined"),
-    "expired": _l("Expired"),
+    "pending": _p("invitation state", "Waiting for an answer"),
+    "accepted": _p("invitation state", "Accepted"),
+    "declined": _p("invitation state", "Declined"),
+    "expired": _p("invitation state", "Expired"),
 }
 
 
@@ -39,9 +40,7 @@ def init_matching(app: Flask) -> None:
     app.jinja_env.globals["invitation_state_label"] = invitation_state_label
     app.jinja_env.globals["for_you"] = for_you
     app.jinja_env.filters["mask_name"] = mask_name
-    register_state_labels(
-        {"pending": INVITATION_STATE_LABELS["pending"], "expired": _l("Expired")}
-    )
+    register_state_labels("invitation", INVITATION_STATE_LABELS)
     register_action_labels(
         {
             "invitation.create": _l("Invited to a shift"),

@@ -107,9 +107,7 @@ class ServiceNeed(TimestampMixin, db.Model):
     @property
     def summary(self) -> str:
         """The first line of the description, short enough for a card title."""
-        first = (self.description or "").strip().splitlines()[0:1]
-        text = first[0] if first else ""
-        return text if len(text) <= 40 else text[:39] + "…"
+        return need_summary(self.description)
 
     @property
     def has_photo(self) -> bool:
@@ -183,3 +181,10 @@ class ServiceNeed(TimestampMixin, db.Model):
         self.resolved_by_id = by_id
         self.resolved_at = self.state_changed_at
         return before
+
+
+def need_summary(description: str | None) -> str:
+    """A need's first line, at most 40 characters: its title on cards and in logs."""
+    first = (description or "").strip().splitlines()[0:1]
+    text = first[0] if first else ""
+    return text if len(text) <= 40 else text[:39] + "…"

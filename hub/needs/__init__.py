@@ -21,7 +21,7 @@ def init_needs(app: Flask) -> None:
         need_steps=labels.NEED_STEPS,
         need_category_label=labels.need_category_label,
     )
-    register_state_labels(labels.AUDIT_STATE_LABELS)
+    register_state_labels("service_need", labels.NEED_STATE_LABELS)
     register_action_labels(
         {
             "need.post": _l("Need raised"),

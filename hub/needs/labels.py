@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 from hub.categories import SERVICE_CATEGORY_LABELS, ServiceCategory
 from hub.models.needs import NeedState
 
 NEED_STATE_LABELS = {
-    NeedState.OPEN: _l("Waiting for a social worker"),
-    NeedState.TRIAGED: _l("Assigned"),
-    NeedState.IN_PROGRESS: _l("In progress"),
-    NeedState.RESOLVED: _l("Resolved"),
-    NeedState.DECLINED: _l("Declined"),
-    NeedState.WITHDRAWN: _l("Withdrawn"),
-}
-#: Only the words no other feature has given yet: the audit log shares one table.
-AUDIT_STATE_LABELS = {
-    NeedState.TRIAGED: NEED_STATE_LABELS[NeedState.TRIAGED],
-    NeedState.RESOLVED: NEED_STATE_LABELS[NeedState.RESOLVED],
+    NeedState.OPEN: _p("need state", "Waiting for a social worker"),
+    NeedState.TRIAGED: _p("need state", "Assigned"),
+    NeedState.IN_PROGRESS: _p("need state", "In progress"),
+    NeedState.RESOLVED: _p("need state", "Resolved"),
+    NeedState.DECLINED: _p("need state", "Declined"),
+    NeedState.WITHDRAWN: _p("need state", "Withdrawn"),
 }
 NEED_STATE_CHIPS = {
     NeedState.OPEN: "chip chip-wait",
@@ -66,15 +62,6 @@ def need_state_hint(value: str) -> str:
 
 def photo_error(reason: str) -> str:
     return str(PHOTO_ERRORS[reason])
-
-
-def history_state_label(value: str | None) -> str:
-    """A need's own words for its states in its history; others as the log says."""
-    from hub.audit_log.labels import state_label
-
-    if value in NeedState._value2member_map_:
-        return need_state_label(value)
-    return state_label(value)
 
 
 def need_category_label(value: str) -> str:

@@ -27,7 +27,7 @@ from hub.models import Grid, ServiceNeed, VolunteerProfile
 from hub.models.needs import ACTIVE_STATES
 from hub.models.organizations import TransitionNotAllowed
 from hub.needs import forms, policy, queries, services
-from hub.needs.labels import history_state_label, photo_error
+from hub.needs.labels import photo_error
 from hub.permissions import Permission
 from hub.uploads import UploadRefused, document_path
 from hub.web.access import requires
@@ -76,8 +76,6 @@ def need_page(need: ServiceNeed, status: int = 200, **given: Any):  # noqa: ANN2
     context = {
         "need": need,
         "history": audit.history(need),
-        # "open" means something else for a tender: the history uses the need's words.
-        "state_label": history_state_label,
         "assign_form": assign_form,
         "decline_form": given.get("decline_form") or forms.DeclineForm(),
         "hand_back_form": given.get("hand_back_form") or forms.HandBackForm(),

@@ -11,6 +11,7 @@ def init_organizations(app: Flask) -> None:
     from hub.notifications.messages import register_param_label
     from hub.organizations import labels, policy
     from hub.organizations.routes import bp
+    from hub.permissions import ROLE_LABELS
     from hub.review.routes import bp as review_bp
     from hub.web.templating import POLICIES
 
@@ -25,5 +26,11 @@ def init_organizations(app: Flask) -> None:
         state_chip=labels.state_chip,
         document_kind_label=labels.document_kind_label,
     )
-    register_state_labels(labels.FILING_STATE_LABELS | labels.STAGE_LABELS)
+    # A staff member's role change is recorded on the organization.
+    register_state_labels(
+        "organization",
+        labels.FILING_STATE_LABELS,
+        labels.STAGE_LABELS,
+        ROLE_LABELS,
+    )
     register_param_label("stage", labels.stage_label)

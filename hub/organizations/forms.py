@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from stdnum.cn import uscc
 from wtforms import (
-    IntegerField,
     SelectChoice,
     SelectMultipleField,
     StringField,
@@ -19,7 +18,6 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -32,8 +30,9 @@ from hub.categories import (
     ServiceCategory,
 )
 from hub.models.organizations import DocumentKind, Stage
+from hub.names import valid_name
 from hub.permissions import ROLE_LABELS, Role
-from hub.web.fields import SelectField, required_text
+from hub.web.fields import SelectField, WholeNumberField, required_text
 
 DOCUMENT_KIND_LABELS = {
     DocumentKind.CHARTER: _l("Charter (章程)"),
@@ -60,6 +59,7 @@ def _org_type_field() -> SelectField:
 _NAME = [
     DataRequired(message=_l("Enter the organization's name.")),
     Length(min=2, max=100, message=_l("Between 2 and 100 characters.")),
+    valid_name,
 ]
 
 
@@ -116,6 +116,7 @@ class ContactForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=60, message=_l("At most %(max)d characters.")),
+            valid_name,
         ],
     )
     contact_phone = MobileField(
@@ -131,15 +132,14 @@ class ContactForm(FlaskForm):
         ],
         render_kw={"autocomplete": "street-address"},
     )
-    member_count = IntegerField(
+    member_count = WholeNumberField(
         _l("Number of members"),
-        validators=[
-            Optional(),
-            NumberRange(
-                min=1, max=100000, message=_l("Enter a number from 1 to 100,000.")
-            ),
-        ],
-        render_kw={"inputmode": "numeric"},
+        validators=[Optional()],
+        minimum=1,
+        maximum=100_000,
+        too_small=_l("At least %(min)d member."),
+        too_large=_l("At most 100,000 members."),
+        example=12,
     )
     credit_code = CreditCodeField(
         _l("Unified social credit code (optional)"),

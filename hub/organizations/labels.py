@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 from hub.categories import (
     ORG_TYPE_LABELS,
@@ -14,11 +15,11 @@ from hub.models.organizations import DocumentKind, FilingState, Stage
 from hub.organizations.forms import DOCUMENT_KIND_LABELS
 
 FILING_STATE_LABELS = {
-    FilingState.DRAFT: _l("Draft"),
-    FilingState.SUBMITTED: _l("Waiting for review"),
-    FilingState.CHANGES_REQUESTED: _l("Changes requested"),
-    FilingState.APPROVED: _l("Approved"),
-    FilingState.REJECTED: _l("Rejected"),
+    FilingState.DRAFT: _p("filing state", "Draft"),
+    FilingState.SUBMITTED: _p("filing state", "Waiting for review"),
+    FilingState.CHANGES_REQUESTED: _p("filing state", "Changes requested"),
+    FilingState.APPROVED: _p("filing state", "Approved"),
+    FilingState.REJECTED: _p("filing state", "Rejected"),
 }
 
 #: CSS chip per state: the word always goes with the colour.
@@ -31,10 +32,10 @@ FILING_STATE_CHIPS = {
 }
 
 STAGE_LABELS = {
-    Stage.INCUBATING: _l("Incubating (入驻)"),
-    Stage.GRADUATED: _l("Graduated (出壳)"),
-    Stage.EXITED: _l("Exited (退驻)"),
-    Stage.REVOKED: _l("Revoked"),
+    Stage.INCUBATING: _p("incubation stage", "Incubating (入驻)"),
+    Stage.GRADUATED: _p("incubation stage", "Graduated (出壳)"),
+    Stage.EXITED: _p("incubation stage", "Exited (退驻)"),
+    Stage.REVOKED: _p("incubation stage", "Revoked"),
 }
 
 _FIELD_LABELS = {

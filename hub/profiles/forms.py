@@ -7,11 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectChoice,
     StringField,
 )
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from hub.auth.forms import MobileField, valid_mobile
 from hub.categories import (
@@ -21,9 +20,10 @@ from hub.categories import (
     Skill,
 )
 from hub.models.profiles import DAYS, PARTS
+from hub.names import valid_name
 from hub.organizations.forms import CheckboxesField
 from hub.profiles.services import MAX_MONTHLY_HOURS, is_minor
-from hub.web.fields import SelectField
+from hub.web.fields import SelectField, WholeNumberField
 
 
 class ProfileForm(FlaskForm):
@@ -50,18 +50,15 @@ class ProfileForm(FlaskForm):
     street_id = SelectField(_l("Street"), validate_choice=False)
     home_community_id = SelectField(_l("Community"), validate_choice=False)
     home_grid_id = SelectField(_l("Grid"), validate_choice=False)
-    monthly_hour_limit = IntegerField(
+    monthly_hour_limit = WholeNumberField(
         _l("Hours a month, at most (optional)"),
-        validators=[
-            Optional(),
-            NumberRange(
-                min=1,
-                max=MAX_MONTHLY_HOURS,
-                message=_l("From 1 to %(max)d hours."),
-            ),
-        ],
+        validators=[Optional()],
+        minimum=1,
+        maximum=MAX_MONTHLY_HOURS,
+        too_small=_l("At least %(min)d hour a month, or leave it empty."),
+        too_large=_l("At most %(max)d hours a month."),
+        example=20,
         description=_l("We will not suggest more than this. Leave empty for no limit."),
-        render_kw={"inputmode": "numeric"},
     )
     birth_date = DateField(
         _l("Date of birth"),
@@ -72,6 +69,7 @@ class ProfileForm(FlaskForm):
         _l("Guardian's name"),
         validators=[
             Length(max=60, message=_l("At most %(max)d characters.")),
+            valid_name,
         ],
         render_kw={"autocomplete": "off"},
     )
@@ -83,6 +81,19 @@ class ProfileForm(FlaskForm):
     guardian_consent = BooleanField(
         _l("My guardian agrees that I volunteer, and to be called about it.")
     )
+
+    def validate_home_community_id(self, field: SelectField) -> None:
+        # Home is a community: a street alone would be dropped on saving, so the
+        # page keeps it and asks for the community instead. (Where there is one
+        # street it is chosen for the person, and says nothing.)
+        chose_a_street = self.street_id.data and len(self.street_id.choices) > 2
+        if chose_a_street and not field.data:
+            raise ValidationError(
+                _l(
+                    "Choose your community in this street too, or choose no street "
+                    "if you would rather not say."
+                )
+            )
 
     def validate_guardian_name(self, field: StringField) -> None:
         if self._minor() and not (field.data or "").strip():

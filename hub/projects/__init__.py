@@ -24,10 +24,13 @@ def init_projects(app: Flask) -> None:
         conclusion_label=labels.conclusion_label,
     )
     register_state_labels(
-        labels.PROJECT_STATE_LABELS
-        | labels.LINK_STATE_LABELS
-        | labels.CONCLUSION_LABELS
+        "project",
+        labels.PROJECT_STATE_LABELS,
+        labels.LINK_STATE_LABELS,
+        labels.CONCLUSION_LABELS,
     )
+    register_state_labels("tender", labels.TENDER_STATE_LABELS)
+    register_state_labels("proposal", labels.PROPOSAL_STATE_LABELS)
     register_param_label("conclusion", labels.conclusion_label)
     register_action_labels(
         {

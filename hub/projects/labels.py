@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 from hub.models.evaluations import Conclusion
 from hub.models.projects import (
@@ -14,13 +15,13 @@ from hub.models.projects import (
 )
 
 PROJECT_STATE_LABELS = {
-    ProjectState.DRAFT: _l("Draft"),
-    ProjectState.PENDING_APPROVAL: _l("Waiting for street approval"),
-    ProjectState.RECRUITING: _l("Recruiting volunteers"),
-    ProjectState.IN_PROGRESS: _l("In progress"),
-    ProjectState.COMPLETED: _l("Completed"),
-    ProjectState.EVALUATED: _l("Evaluated"),
-    ProjectState.CANCELLED: _l("Cancelled"),
+    ProjectState.DRAFT: _p("project state", "Draft"),
+    ProjectState.PENDING_APPROVAL: _p("project state", "Waiting for street approval"),
+    ProjectState.RECRUITING: _p("project state", "Recruiting volunteers"),
+    ProjectState.IN_PROGRESS: _p("project state", "In progress"),
+    ProjectState.COMPLETED: _p("project state", "Completed"),
+    ProjectState.EVALUATED: _p("project state", "Evaluated"),
+    ProjectState.CANCELLED: _p("project state", "Cancelled"),
 }
 PROJECT_STATE_CHIPS = {
     ProjectState.DRAFT: "chip",
@@ -38,21 +39,21 @@ FUNDING_LABELS = {
     Funding.DISTRICT: _l("District programme"),
 }
 LINK_STATE_LABELS = {
-    LinkState.NONE: _l("No social worker asked yet"),
-    LinkState.REQUESTED: _l("Waiting for the social worker"),
-    LinkState.ACCEPTED: _l("Coordinating"),
-    LinkState.DECLINED: _l("Declined"),
+    LinkState.NONE: _p("coordination state", "No social worker asked yet"),
+    LinkState.REQUESTED: _p("coordination state", "Waiting for the social worker"),
+    LinkState.ACCEPTED: _p("coordination state", "Coordinating"),
+    LinkState.DECLINED: _p("coordination state", "Declined"),
 }
 TENDER_STATE_LABELS = {
-    TenderState.OPEN: _l("Open"),
-    TenderState.AWARDED: _l("Awarded"),
-    TenderState.CANCELLED: _l("Cancelled"),
+    TenderState.OPEN: _p("tender state", "Open"),
+    TenderState.AWARDED: _p("tender state", "Awarded"),
+    TenderState.CANCELLED: _p("tender state", "Cancelled"),
 }
 PROPOSAL_STATE_LABELS = {
-    ProposalState.SUBMITTED: _l("Submitted"),
-    ProposalState.WITHDRAWN: _l("Withdrawn"),
-    ProposalState.AWARDED: _l("Awarded"),
-    ProposalState.NOT_AWARDED: _l("Not chosen"),
+    ProposalState.SUBMITTED: _p("proposal state", "Submitted"),
+    ProposalState.WITHDRAWN: _p("proposal state", "Withdrawn"),
+    ProposalState.AWARDED: _p("proposal state", "Awarded"),
+    ProposalState.NOT_AWARDED: _p("proposal state", "Not chosen"),
 }
 
 
@@ -81,10 +82,10 @@ def proposal_state_label(value: str) -> str:
 
 
 CONCLUSION_LABELS = {
-    Conclusion.EXCELLENT: _l("Excellent (优秀)"),
-    Conclusion.GOOD: _l("Good (良好)"),
-    Conclusion.PASS: _l("Pass (合格)"),
-    Conclusion.FAIL: _l("Fail (不合格)"),
+    Conclusion.EXCELLENT: _p("evaluation conclusion", "Excellent (优秀)"),
+    Conclusion.GOOD: _p("evaluation conclusion", "Good (良好)"),
+    Conclusion.PASS: _p("evaluation conclusion", "Pass (合格)"),
+    Conclusion.FAIL: _p("evaluation conclusion", "Fail (不合格)"),
 }
 
 

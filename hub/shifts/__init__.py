@@ -47,7 +47,7 @@ def init_shifts(app: Flask) -> None:
     from hub.audit_log.labels import register_action_labels, register_state_labels
     from hub.categories import SKILL_LABELS
     from hub.notifications.messages import register_kind
-    from hub.shifts import calendar, finding, poster, roster
+    from hub.shifts import calendar, finding, labels, poster, roster
     from hub.shifts.queries import (
         PROJECT_PAGE_SHIFTS,
         my_signups_for,
@@ -67,15 +67,12 @@ def init_shifts(app: Flask) -> None:
         my_signups_for=my_signups_for,
         organizer_shifts=organizer_shifts,
         skill_label=lambda value: str(SKILL_LABELS.get(value, value)),
+        signup_state_label=labels.signup_state_label,
+        shift_state_label=labels.shift_state_label,
     )
     app.jinja_env.filters["when"] = when
-    register_state_labels(
-        {
-            "confirmed": _l("Confirmed"),
-            "waitlisted": _l("On the waitlist"),
-            "scheduled": _l("Scheduled"),
-        }
-    )
+    register_state_labels("shift", labels.SHIFT_STATE_LABELS)
+    register_state_labels("signup", labels.SIGNUP_STATE_LABELS)
     register_action_labels(
         {
             "shift.add": _l("Shifts added"),

@@ -6,14 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    IntegerField,
     SelectChoice,
     StringField,
 )
 from wtforms.validators import (
     DataRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -25,7 +23,12 @@ from hub.categories import (
     Skill,
 )
 from hub.organizations.forms import CheckboxesField
-from hub.web.fields import LocalDateTimeField, SelectField, required_text
+from hub.web.fields import (
+    LocalDateTimeField,
+    SelectField,
+    WholeNumberField,
+    required_text,
+)
 
 
 def _ends_after_start(form: FlaskForm, field: LocalDateTimeField) -> None:
@@ -52,30 +55,32 @@ class ShiftForm(FlaskForm):
         ],
     )
     grid_id = SelectField(_l("Grid"), coerce=int, validators=[Optional()])
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         _l("Places"),
-        validators=[
-            DataRequired(message=_l("How many volunteers are needed?")),
-            NumberRange(min=1, max=500, message=_l("From 1 to 500.")),
-        ],
-        render_kw={"inputmode": "numeric"},
+        validators=[DataRequired(message=_l("How many volunteers are needed?"))],
+        minimum=1,
+        maximum=500,
+        too_small=_l("At least %(min)d place."),
+        too_large=_l("At most %(max)d places."),
+        example=5,
     )
     required_skills = CheckboxesField(
         _l("Skills needed (optional)"),
         choices=[SelectChoice(s.value, SKILL_LABELS[s]) for s in Skill],
         validators=[Optional()],
     )
-    repeat_weeks = IntegerField(
+    repeat_weeks = WholeNumberField(
         _l("Repeat weekly for more weeks"),
         default=0,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=26, message=_l("From 0 to 26 weeks.")),
-        ],
+        validators=[Optional()],
+        minimum=0,
+        maximum=26,
+        too_small=_l("From 0 to 26 weeks."),
+        too_large=_l("At most %(max)d more weeks."),
+        example=4,
         description=_l(
             "0 for a single shift; 4 adds the same time on the next 4 weeks."
         ),
-        render_kw={"inputmode": "numeric"},
     )
 
 

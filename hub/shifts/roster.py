@@ -26,7 +26,6 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
 from hub import audit
-from hub.audit_log.labels import state_label
 from hub.exports.writers import CSV_TYPE, csv_chunks
 from hub.extensions import db
 from hub.localtime import local
@@ -36,6 +35,7 @@ from hub.models.shifts import ACTIVE_STATES, ShiftState, SignupState
 from hub.permissions import Permission
 from hub.projects.policy import can_manage_project
 from hub.shifts import forms, policy, services
+from hub.shifts.labels import signup_state_label
 from hub.web.access import requires
 from hub.web.downloads import attachment
 from hub.web.htmx import is_htmx, see_other
@@ -249,7 +249,7 @@ def _roster_rows(shift_id: int) -> Iterator[tuple[str, str, str, datetime]]:
     ).yield_per(200)
     for name, mobile, state, queued_at in rows:
         # The number as text: a spreadsheet would show 13912345678 as 1.39E+10.
-        yield name, mobile, str(state_label(state)), queued_at
+        yield name, mobile, signup_state_label(state), queued_at
 
 
 @bp.route("/shifts/<int:shift_id>/roster.csv")

@@ -7,21 +7,11 @@ from datetime import datetime
 from babel.dates import format_skeleton, format_time
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from hub.localtime import local, local_date
 from hub.models import Organization
 from hub.models.base import utcnow
 from hub.models.organizations import Stage
-
-#: States only tenders and proposals have; "submitted" and "cancelled" already
-#: have words from filings and projects.
-AUDIT_STATE_LABELS = {
-    "open": _l("Open"),
-    "awarded": _l("Awarded"),
-    "withdrawn": _l("Withdrawn"),
-    "not_awarded": _l("Not chosen"),
-}
 
 
 def shanghai_datetime(value: datetime | None) -> str:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import literal, select, true, union_all
 from sqlalchemy.orm import joinedload
 
@@ -49,9 +50,9 @@ ACTION_LABELS = {
     "recovery.decline": _l("Number change declined"),
 }
 STATE_LABELS = {
-    RecoveryState.PENDING: _l("Waiting for a second person"),
-    RecoveryState.APPROVED: _l("Approved"),
-    RecoveryState.DECLINED: _l("Declined"),
+    RecoveryState.PENDING: _p("number change state", "Waiting for a second person"),
+    RecoveryState.APPROVED: _p("number change state", "Approved"),
+    RecoveryState.DECLINED: _p("number change state", "Declined"),
 }
 
 

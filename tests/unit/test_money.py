@@ -2,7 +2,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.money import MAX_FEN, BadAmount, fen_to_yuan_text, format_money, parse_yuan
+from hub.money import (
+    MAX_FEN,
+    AmountTooLarge,
+    BadAmount,
+    BadGrouping,
+    NegativeAmount,
+    TooManyDecimals,
+    fen_to_yuan_text,
+    format_money,
+    parse_yuan,
+)
 
 
 @pytest.mark.parametrize(
@@ -14,6 +24,13 @@ from hub.money import MAX_FEN, BadAmount, fen_to_yuan_text, format_money, parse_
         ("１２３４５．６７", 1234567),
         ("0.01", 1),
         ("80000元", 8000000),
+        ("¥ 80,000.50 元", 8000050),
+        ("￥８０，０００", 8000000),  # full-width yuan sign, digits and comma (NFKC)
+        ("1,234.50", 123450),  # commas between thousands are read
+        ("1,234,567", 123456700),
+        ("1.500", 150),  # trailing zeros are not finer than a fen
+        (".5", 50),
+        ("100000000", MAX_FEN),
     ],
 )
 def test_parse_what_people_type(typed: str, fen: int) -> None:
@@ -36,3 +53,27 @@ def test_format_is_yuan_with_thousands_and_two_decimals() -> None:
 def test_round_trip_is_exact(fen: int) -> None:
     assert parse_yuan(fen_to_yuan_text(fen)) == fen
     assert parse_yuan(format_money(fen)) == fen
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("-1", NegativeAmount),
+        ("－１", NegativeAmount),
+        ("-0.01", NegativeAmount),
+        ("99999999999", AmountTooLarge),
+        ("100000000.01", AmountTooLarge),
+        ("1.234", TooManyDecimals),
+        ("1,2,3", BadGrouping),  # not ¥123
+        ("12,34", BadGrouping),
+        ("1,23,456", BadGrouping),
+        ("１，２，３", BadGrouping),
+        ("1e3", BadAmount),
+        ("1_000", BadAmount),
+        ("12\n3", BadAmount),
+        ("😀", BadAmount),
+    ],
+)
+def test_each_refusal_says_why(typed: str, why: type[BadAmount]) -> None:
+    with pytest.raises(why):
+        parse_yuan(typed)

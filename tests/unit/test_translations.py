@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[2]
-CATALOG = ROOT / "hub" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+from tests.catalog import CATALOG, EXTRA_KEYWORDS, ROOT, source_uses
 
 
 def _read(path: Path):  # noqa: ANN202
@@ -29,21 +28,27 @@ def test_every_message_translated_to_chinese() -> None:
     assert missing == []
 
 
-def _source_messages() -> set[str]:
-    """Every translatable string in the code and templates, extracted afresh."""
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
-    found: set[str] = set()
-    for folder, method in (("hub", "python"), ("templates", "jinja2")):
-        pattern = "**.py" if method == "python" else "**.html"
-        for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / folder, [(pattern, method)], keywords=keywords
-        ):
-            found.add(message if isinstance(message, str) else message[0])
-    return found
-
-
 def test_no_source_string_is_missing_from_the_catalog() -> None:
+    """Each (context, msgid) used has its own entry: pgettext ones included."""
     catalog_ids = {
-        m.id if isinstance(m.id, str) else m.id[0] for m in _read(CATALOG) if m.id
+        (m.context, m.id if isinstance(m.id, str) else m.id[0])
+        for m in _read(CATALOG)
+        if m.id
     }
-    assert _source_messages() - catalog_ids == set()
+    used = {(use.context, use.msgid) for use in source_uses()}
+    assert used - catalog_ids == set()
+
+
+def _spec(value: tuple | None) -> str:
+    """A keyword's argument spec as pybabel's command line writes it: 1c,2."""
+    if value is None:
+        return ""
+    parts = [f"{a[0]}{a[1]}" if isinstance(a, tuple) else str(a) for a in value]
+    return ":" + ",".join(parts)
+
+
+def test_make_messages_extracts_with_the_same_keywords() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = makefile.split("\nmessages:", 1)[1].split("\n\n", 1)[0]
+    given = set(re.findall(r"-k (\S+)", target))
+    assert given == {name + _spec(spec) for name, spec in EXTRA_KEYWORDS.items()}

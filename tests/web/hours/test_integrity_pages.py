@@ -267,8 +267,10 @@ def _backfill(client, project, **values):  # noqa: ANN001, ANN003, ANN202
         ("1e1", "Enter hours as a number"),
         ("NaN", "Enter hours as a number"),
         ("1_0", "Enter hours as a number"),
-        ("-1", "positive number of hours"),
+        ("-1", "Hours cannot be negative"),
+        ("－１", "Hours cannot be negative"),
         ("24.25", "At most 24 hours"),
+        ("２４.２５", "At most 24 hours"),
         ("1.1", "quarter hours"),
         ("0", "more than 0 hours"),
     ],
@@ -284,6 +286,7 @@ def test_backfill_hours_people_would_not_type_are_422_beside_the_field(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in _error(page, "hours")
+    assert "How many hours" not in page  # the rule, not a generic question
     assert f'value="{typed}"' in page
     assert db.session.scalar(select(HourRecord)) is None
 
