@@ -19,6 +19,26 @@ def print_logins(logins: list[DemoAccount]) -> None:
     click.echo("")
 
 
+def _send_story_texts() -> None:
+    """The story's texts went out when it happened: on the console (the demo's SMS)
+    they are printed now, so the first request of `make run`, which delivers
+    inline, shows only its own (a login code). With a real provider they stay in
+    the outbox, as before, for the worker."""
+    from flask import current_app
+
+    from hub.notifications.outbox import deliver_due
+    from hub.notifications.worker import take_write_lock_first
+    from hub.sms.transports import transport_from_config
+
+    if (current_app.config.get("SMS_PROVIDER") or "console") != "console":
+        return
+    take_write_lock_first(db.engine)
+    deliver_due(
+        transport_from_config(current_app.config),
+        locale=current_app.config["SMS_LOCALE"],
+    )
+
+
 def register_cli(app: Flask) -> None:
     """Add the hub's commands to ``flask``."""
     from hub.notifications.cli import register_outbox_cli
@@ -52,6 +72,7 @@ def register_cli(app: Flask) -> None:
         with current_app.test_request_context():
             logins = seed_demo()
         db.session.commit()
+        _send_story_texts()
         click.echo("Demo data loaded.")
         print_logins(logins)
 

@@ -15,7 +15,6 @@ WEEKDAYS, WEEKEND = range(5), (5, 6)
 
 #: person -> (home community, skills, interests, days, parts of the day)
 PROFILES = {
-    1: ("锁三社区", ["driving", "it"], ["governance", "elderly"], WEEKEND, (MORNING,)),
     5: (
         "锁三社区",
         ["elderly_care", "cooking"],

@@ -93,7 +93,8 @@ PLANS = [
 ]
 
 #: Shifts already done: (project, day, start, end, places, people signed up); all
-#: came, but for those in LATE (checked in with the code) and NO_SHOWS.
+#: came, but for those in LATE (checked in with the code) and NO_SHOWS. The
+#: administrator (1) helped once too: his hours are in his messages.
 PAST_SHIFTS: list[tuple[str, int, tuple[int, int], tuple[int, int], int, list[int]]] = [
     ("tender", -135, (10, 30), (12, 30), 6, [9, 10, 11]),
     ("tender", -121, (10, 30), (12, 30), 6, [10, 12, 13]),
