@@ -7,6 +7,9 @@ RUN_STAMP := $(VENV)/.run-installed
 TEST_STAMP := $(VENV)/.test-installed
 # The machine's PostgreSQL (trust auth); override to test elsewhere.
 PG_TEST_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
+# The port `make run` serves on: HUB_PORT from the environment, or make run PORT=….
+HUB_PORT ?= 5000
+PORT ?= $(HUB_PORT)
 CATALOGS := $(wildcard hub/translations/*/LC_MESSAGES/messages.po)
 export FLASK_APP := hub
 
@@ -29,10 +32,13 @@ translations: $(RUN_STAMP) $(CATALOGS)
 install: $(RUN_STAMP) translations
 
 ## Serve the demo on http://127.0.0.1:5000 (demo data is loaded on first start only).
+## Another port: HUB_PORT=5001 make run, or make run PORT=5001. A busy port is
+## reported before anything is migrated or seeded.
 run: install
+	@$(BIN)/python -m hub.ops.port $(PORT)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo --if-empty
-	HUB_OUTBOX_DELIVER_INLINE=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+	HUB_OUTBOX_DELIVER_INLINE=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## Debian's Chromium and CJK fonts for the browser tests (root installs them).
 browser:

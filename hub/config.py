@@ -201,6 +201,13 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "production runs `flask outbox work` instead",
     ),
     (
+        "HUB_PORT",
+        "PORT",
+        5000,
+        "the port `make run` serves the demo on (or `make run PORT=5001`); a port "
+        "already in use is reported before anything is migrated or seeded",
+    ),
+    (
         "HUB_NEW_ACCOUNT_SIGNUPS",
         "NEW_ACCOUNT_SIGNUPS",
         3,

@@ -75,10 +75,8 @@ class LiveServer:
     app: Flask
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app on a fresh migrated SQLite file, served by werkzeug in a thread."""
-    tmp = tmp_path_factory.mktemp("e2e")
+def e2e_app(tmp: Path) -> Flask:
+    """The app on a fresh migrated SQLite file in ``tmp``."""
     app = create_app(
         {
             "TESTING": True,
@@ -96,6 +94,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     )
     with app.app_context():
         upgrade()
+    return app
+
+
+@contextlib.contextmanager
+def serving(app: Flask) -> Iterator[LiveServer]:
+    """Serve ``app`` with werkzeug in a thread until the block ends."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(
         target=server.serve_forever, name="e2e-live-server", daemon=True
@@ -109,6 +113,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app on a fresh migrated SQLite file, served by werkzeug in a thread."""
+    with serving(e2e_app(tmp_path_factory.mktemp("e2e"))) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
