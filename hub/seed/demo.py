@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from hub.extensions import db
+from hub.localtime import local_date, zone
 from hub.models import Community, Organization, Project, Street, Tender, User
 from hub.models.base import utcnow
 from hub.permissions import Qualification, Role
-from hub.workdays import SHANGHAI
 
 #: The article's streets (code, name) and some of their communities.
 DEMO_PLACES: list[tuple[str, str, list[str]]] = [
@@ -102,14 +102,14 @@ class Clock:
 
     @property
     def today(self) -> date:
-        return self.now.astimezone(SHANGHAI).date()
+        return local_date(self.now)
 
     def day(self, offset: int) -> date:
         return self.today + timedelta(days=offset)
 
     def at(self, offset: int, hour: int, minute: int = 0) -> datetime:
         """``offset`` days from today at hour:minute, Shanghai time, as UTC."""
-        local = datetime.combine(self.day(offset), time(hour, minute), SHANGHAI)
+        local = datetime.combine(self.day(offset), time(hour, minute), zone())
         return local.astimezone(UTC)
 
 
