@@ -85,29 +85,82 @@ class Permission(StrEnum):
     REPORTS_VIEW = "reports:view"
     ACCOUNTS_RECOVER = "accounts:recover"
     SMS_VIEW = "sms:view"
+    PROJECTS_CANCEL = "projects:cancel"
+    SHIFTS_RUN = "shifts:run"
+    TENDERS_PUBLISH = "tenders:publish"
+    TENDERS_PROPOSE = "tenders:propose"
+    NEEDS_RAISE = "needs:raise"
+    NEEDS_TRIAGE = "needs:triage"
+    NEEDS_WORK = "needs:work"
+    NEEDS_OVERSEE = "needs:oversee"
+    HOURS_OWN = "hours:own"
+    HOURS_KEEP = "hours:keep"
+    MATCHING_INVITE = "matching:invite"
+    EVALUATIONS_RATE = "evaluations:rate"
 
 
-_EVERYONE = {Permission.ACCOUNT_USE}
+#: Every account holder is a resident: may raise a need and rate the projects of
+#: their community (the evaluation's own rules say who may rate which project).
+_EVERYONE = {
+    Permission.ACCOUNT_USE,
+    Permission.NEEDS_RAISE,
+    Permission.EVALUATIONS_RATE,
+}
+#: Running the work an organization does: rosters, check-in, hours, invitations.
+_ORGANIZER = {
+    Permission.SHIFTS_RUN,
+    Permission.HOURS_KEEP,
+    Permission.MATCHING_INVITE,
+    Permission.NEEDS_WORK,
+}
 
 #: The single role → permission table.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VOLUNTEER: frozenset(
-        _EVERYONE | {Permission.SHIFTS_SIGNUP, Permission.ORGANIZATIONS_APPLY}
+        _EVERYONE
+        | {
+            Permission.SHIFTS_SIGNUP,
+            Permission.ORGANIZATIONS_APPLY,
+            Permission.HOURS_OWN,
+        }
     ),
     Role.ORG_OWNER: frozenset(
-        _EVERYONE | {Permission.ORGANIZATIONS_MANAGE, Permission.PROJECTS_MANAGE}
+        _EVERYONE
+        | _ORGANIZER
+        | {
+            Permission.ORGANIZATIONS_MANAGE,
+            Permission.PROJECTS_MANAGE,
+            Permission.PROJECTS_CANCEL,
+            Permission.TENDERS_PROPOSE,
+        }
     ),
     Role.ORG_MANAGER: frozenset(
-        _EVERYONE | {Permission.ORGANIZATIONS_MANAGE, Permission.PROJECTS_MANAGE}
+        _EVERYONE
+        | _ORGANIZER
+        | {
+            Permission.ORGANIZATIONS_MANAGE,
+            Permission.PROJECTS_MANAGE,
+            Permission.PROJECTS_CANCEL,
+            Permission.TENDERS_PROPOSE,
+        }
     ),
     Role.SOCIAL_WORKER: frozenset(
-        _EVERYONE | {Permission.PROJECTS_COORDINATE, Permission.REPORTS_VIEW}
+        _EVERYONE
+        | _ORGANIZER
+        | {
+            Permission.PROJECTS_COORDINATE,
+            Permission.REPORTS_VIEW,
+            Permission.NEEDS_TRIAGE,
+        }
     ),
     Role.STREET_REVIEWER: frozenset(
         _EVERYONE
         | {
             Permission.FILINGS_REVIEW,
             Permission.PROJECTS_APPROVE,
+            Permission.PROJECTS_CANCEL,
+            Permission.TENDERS_PUBLISH,
+            Permission.NEEDS_OVERSEE,
             Permission.REPORTS_VIEW,
             Permission.ACCOUNTS_RECOVER,
             Permission.SMS_VIEW,

@@ -83,7 +83,7 @@ def _rater_key() -> str:
 
 
 @bp.route("/projects/<int:project_id>/evaluation", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.EVALUATIONS_RATE)
 @limiter.limit(RATING_LIMIT, key_func=_rater_key)
 def rate(project_id: int):
     """Give or change one's rating while the window is open."""
@@ -117,7 +117,7 @@ def rate(project_id: int):
 
 
 @bp.route("/evaluations")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.EVALUATIONS_RATE)
 def mine():
     """Evaluations open now that I may take part in."""
     return render_template(

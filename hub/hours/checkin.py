@@ -134,7 +134,7 @@ def _screen(shift: Shift, status: int = 200, **forms_: Any) -> tuple[str, int]:
 
 
 @bp.route("/shifts/<int:shift_id>/checkin")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def screen(shift_id: int):
     """The check-in screen; for htmx only the QR code, redrawn as it rotates."""
     shift = _load(shift_id)
@@ -146,7 +146,7 @@ def screen(shift_id: int):
 
 
 @bp.route("/shifts/<int:shift_id>/attendance")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def attendance_list(shift_id: int):
     """Who is checked in; htmx polls this every 5 seconds for the list alone."""
     shift = _load(shift_id)
@@ -162,7 +162,7 @@ def _back(shift: Shift) -> Any:
 
 
 @bp.route("/shifts/<int:shift_id>/attendance/walk-in", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def walk_in(shift_id: int):
     """Add someone registered who turned up without signing up, checked in."""
     shift = _load(shift_id)
@@ -185,7 +185,7 @@ def walk_in(shift_id: int):
 
 
 @bp.route("/shifts/<int:shift_id>/attendance/<int:signup_id>", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def mark(shift_id: int, signup_id: int):
     """Mark one person attended (the whole shift) or a no-show, by hand."""
     shift = _load(shift_id)
@@ -216,7 +216,7 @@ def mark(shift_id: int, signup_id: int):
 @bp.route(
     "/shifts/<int:shift_id>/attendance/<int:signup_id>/sent-later", methods=["POST"]
 )
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def review_sent_later(shift_id: int, signup_id: int):
     """Say whether someone whose check-in arrived late from an offline phone was
     here: their time counts, or never does."""
@@ -252,7 +252,7 @@ def review_sent_later(shift_id: int, signup_id: int):
 
 
 @bp.route("/shifts/<int:shift_id>/attendance/end", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def end_all(shift_id: int):
     """Check out everyone still checked in."""
     shift = _load(shift_id)
@@ -271,7 +271,7 @@ def end_all(shift_id: int):
 
 
 @bp.route("/shifts/<int:shift_id>/hours/confirm", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def confirm(shift_id: int):
     """Confirm the hours of everyone who attended, or of one person; final."""
     shift = _load(shift_id)
@@ -393,7 +393,7 @@ def scan(token: str):
 
 
 @bp.route("/shifts/<int:shift_id>/attend", methods=["GET", "POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_OWN)
 @limiter.limit(
     "10 per minute;40 per hour",
     methods=["POST"],

@@ -125,14 +125,14 @@ def _back(project_id: int) -> Any:
 
 
 @bp.route("/projects/<int:project_id>/hours")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def project(project_id: int):
     """Back-fills to approve, disputes to answer, confirmed records to correct."""
     return _page(_project(project_id))
 
 
 @bp.route("/projects/<int:project_id>/hours/backfill", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def backfill(project_id: int):
     """Enter hours after the fact; someone else approves them."""
     project = _project(project_id)
@@ -162,7 +162,7 @@ def backfill(project_id: int):
 
 
 @bp.route("/hours/<int:record_id>/approve", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def approve(record_id: int):
     """A second person approves hours added by hand (they count 7 days later)."""
     record = _record(record_id)
@@ -175,7 +175,7 @@ def approve(record_id: int):
 
 
 @bp.route("/hours/<int:record_id>/reject", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def reject(record_id: int):
     """Refuse hours added by hand, with a reason."""
     record = _record(record_id)
@@ -191,7 +191,7 @@ def reject(record_id: int):
 
 
 @bp.route("/hours/<int:record_id>/adjust", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def adjust(record_id: int):
     """Correct a confirmed record: a new adjustment with a reason (upwards it waits
     for a second person; downwards it counts at once and the volunteer is told)."""
@@ -226,7 +226,7 @@ def adjust(record_id: int):
 
 
 @bp.route("/disputes/<int:dispute_id>/resolve", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_KEEP)
 def resolve(dispute_id: int):
     """Answer a volunteer's dispute, correcting the hours if they were wrong."""
     dispute = db.get_or_404(HourDispute, dispute_id)

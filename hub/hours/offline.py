@@ -55,7 +55,7 @@ def offline_page():
 
 
 @bp.route("/checkin/csrf")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_OWN)
 def csrf_token():
     """A CSRF token for the worker's late delivery (same-origin reads only)."""
     response = jsonify(csrf=generate_csrf())
@@ -64,7 +64,7 @@ def csrf_token():
 
 
 @bp.route("/checkin/late", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_OWN)
 def late():
     """A check-in kept by an offline phone: accepted at the code's signed time."""
     payload = request.get_json(silent=True) or {}

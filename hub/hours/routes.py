@@ -129,14 +129,14 @@ def _mine_page(status: int = 200, **extra: Any) -> tuple[str, int]:
 
 
 @bp.route("/my/hours")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_OWN)
 def mine():
     """My hours: total, by organization, by month, every record and its state."""
     return _mine_page()
 
 
 @bp.route("/my/hours/<int:record_id>/dispute", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_OWN)
 def dispute(record_id: int):
     """Say a confirmed record of mine is wrong; an organizer answers."""
     record = db.get_or_404(HourRecord, record_id)
@@ -159,7 +159,7 @@ def dispute(record_id: int):
 
 
 @bp.route("/my/certificates", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_OWN)
 def issue():
     """Issue a certificate of my confirmed hours for a period."""
     form = forms.CertificateForm()
@@ -182,7 +182,7 @@ def issue():
 
 
 @bp.route("/certificates/<int:certificate_id>")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.HOURS_OWN)
 def certificate(certificate_id: int):
     """The printable A4 certificate; its holder only."""
     cert = db.get_or_404(Certificate, certificate_id)

@@ -58,7 +58,7 @@ def _candidates_context(shift: Shift) -> dict[str, Any]:
 
 
 @bp.route("/shifts/<int:shift_id>/candidates")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.MATCHING_INVITE)
 def candidates(shift_id: int):
     """Volunteers who fit a shift, best first, with why; for its organizers."""
     shift = _shift_for_organizer(shift_id)
@@ -66,7 +66,7 @@ def candidates(shift_id: int):
 
 
 @bp.route("/shifts/<int:shift_id>/candidates/<int:user_id>/invite", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.MATCHING_INVITE)
 @limiter.limit(INVITE_LIMIT, key_func=_user_key)
 def invite(shift_id: int, user_id: int):
     """Invite one candidate in one tap; they are told and may accept or decline."""

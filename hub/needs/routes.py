@@ -153,7 +153,7 @@ def _home_defaults(form: forms.NeedForm) -> None:
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.NEEDS_RAISE)
 @limiter.limit(
     POST_LIMIT, methods=["POST"], key_func=_resident_key, deduct_when=_posted
 )
@@ -203,7 +203,7 @@ def new():
 
 
 @bp.route("/my/needs")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.NEEDS_RAISE)
 def mine():
     """The needs I raised: those still being handled, then the closed ones."""
     needs = queries.needs_where(ServiceNeed.user_id == current_user.id)
@@ -237,7 +237,7 @@ def photo(need_id: int):
 
 
 @bp.route("/needs/<int:need_id>/withdraw", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.NEEDS_RAISE)
 def withdraw(need_id: int):
     """The resident takes back a need nobody has taken on yet."""
     need = load_need(need_id, policy.is_resident)

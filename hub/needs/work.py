@@ -35,7 +35,7 @@ from hub.web.state_tabs import chosen_state, counts_by_state
 
 
 @bp.route("/coordination/needs")
-@requires(Permission.PROJECTS_COORDINATE)
+@requires(Permission.NEEDS_TRIAGE)
 def triage_queue():
     """My communities' open needs, oldest first, and those being handled."""
     community_ids = community_social_worker_ids(current_user)
@@ -54,7 +54,7 @@ def triage_queue():
 
 
 @bp.route("/needs/<int:need_id>/assign", methods=["POST"])
-@requires(Permission.PROJECTS_COORDINATE)
+@requires(Permission.NEEDS_TRIAGE)
 def assign(need_id: int):
     """Pass an open need to an organization serving the community, or a project."""
     need = load_need(need_id, policy.can_triage_need)
@@ -87,7 +87,7 @@ def assign(need_id: int):
 
 
 @bp.route("/needs/<int:need_id>/decline", methods=["POST"])
-@requires(Permission.PROJECTS_COORDINATE)
+@requires(Permission.NEEDS_TRIAGE)
 def decline(need_id: int):
     """Decline an open need with the reason the resident will read."""
     need = load_need(need_id, policy.can_triage_need)
@@ -108,7 +108,7 @@ def _may_close(user, need: ServiceNeed) -> bool:  # noqa: ANN001
 
 
 @bp.route("/needs/<int:need_id>/resolve", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.NEEDS_WORK)
 def resolve(need_id: int):
     """Close an assigned need with what was done: its organization or social worker."""
     need = load_need(need_id, _may_close)
@@ -128,7 +128,7 @@ def resolve(need_id: int):
 
 
 @bp.route("/organizations/<int:org_id>/needs")
-@requires(Permission.PROJECTS_MANAGE)
+@requires(Permission.NEEDS_WORK)
 def organization_needs(org_id: int):
     """Needs assigned to us: new ones to take on, those in progress, recent ones."""
     org = db.get_or_404(Organization, org_id)
@@ -149,7 +149,7 @@ def organization_needs(org_id: int):
 
 
 @bp.route("/needs/<int:need_id>/accept", methods=["POST"])
-@requires(Permission.PROJECTS_MANAGE)
+@requires(Permission.NEEDS_WORK)
 def accept(need_id: int):
     """The assigned organization takes the need on."""
     need = load_need(need_id, policy.can_work_need)
@@ -163,7 +163,7 @@ def accept(need_id: int):
 
 
 @bp.route("/needs/<int:need_id>/hand-back", methods=["POST"])
-@requires(Permission.PROJECTS_MANAGE)
+@requires(Permission.NEEDS_WORK)
 def hand_back(need_id: int):
     """We cannot take it on: back to the community's social workers, with why."""
     need = load_need(need_id, policy.can_work_need)
@@ -186,7 +186,7 @@ def _project_title(need: ServiceNeed) -> str:
 
 
 @bp.route("/needs/<int:need_id>/project", methods=["GET", "POST"])
-@requires(Permission.PROJECTS_MANAGE)
+@requires(Permission.NEEDS_WORK)
 def to_project(need_id: int):
     """Start a project from the need (the usual project form, filled in)."""
     need = load_need(need_id, policy.can_work_need)
@@ -247,7 +247,7 @@ def to_project(need_id: int):
 
 
 @bp.route("/review/needs")
-@requires(Permission.PROJECTS_APPROVE)
+@requires(Permission.NEEDS_OVERSEE)
 def review_list():
     """My streets' needs by state, to see what residents ask and how it is handled."""
     street_ids = reviewed_street_ids(current_user)

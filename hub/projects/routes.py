@@ -295,7 +295,7 @@ def staff_step(project_id: int, step: str):
 
 
 @bp.route("/projects/<int:project_id>/cancel", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.PROJECTS_CANCEL)
 def cancel(project_id: int):
     """Cancel with a reason: the organization's staff or the street's reviewers."""
     project = _load(

@@ -135,7 +135,7 @@ def _roster_url(shift: Shift) -> str:
 
 
 @bp.route("/shifts/<int:shift_id>/roster")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.SHIFTS_RUN)
 def show(shift_id: int):
     """Who is confirmed and who waits, with numbers to call: for its organizers."""
     shift = _load(shift_id)
@@ -145,7 +145,7 @@ def show(shift_id: int):
 
 
 @bp.route("/shifts/<int:shift_id>/signups/<int:signup_id>/remove", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.SHIFTS_RUN)
 def remove(shift_id: int, signup_id: int):
     """Take someone off the shift with a reason; the first person waiting moves up."""
     shift = _load(shift_id)
@@ -181,7 +181,7 @@ def remove(shift_id: int, signup_id: int):
 
 
 @bp.route("/shifts/<int:shift_id>/message", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.SHIFTS_RUN)
 def message(shift_id: int):
     """Send a message to everyone confirmed or waiting on the shift."""
     shift = _load(shift_id)
@@ -215,7 +215,7 @@ def message(shift_id: int):
 
 
 @bp.route("/shifts/<int:shift_id>/cancel", methods=["POST"])
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.SHIFTS_RUN)
 def cancel(shift_id: int):
     """Cancel the whole shift with a reason; everyone on it is told."""
     shift = _load(shift_id)
@@ -253,7 +253,7 @@ def _roster_rows(shift_id: int) -> Iterator[tuple[str, str, str, datetime]]:
 
 
 @bp.route("/shifts/<int:shift_id>/roster.csv")
-@requires(Permission.ACCOUNT_USE)
+@requires(Permission.SHIFTS_RUN)
 def export(shift_id: int):
     """The roster as a spreadsheet (CSV, UTF-8 with a BOM so Excel reads Chinese)."""
     shift = _load(shift_id)

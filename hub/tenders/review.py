@@ -50,7 +50,7 @@ def _managed(tender_id: int) -> Tender:
 
 
 @bp.route("/review/tenders")
-@requires(Permission.PROJECTS_APPROVE)
+@requires(Permission.TENDERS_PUBLISH)
 def review_list():
     """My streets' purchase needs: waiting for an award, taking proposals, decided."""
     street_ids = reviewed_street_ids(current_user)
@@ -105,7 +105,7 @@ def _community_choices(street_ids: list[int]) -> list[SelectChoice]:
 
 
 @bp.route("/review/tenders/new", methods=["GET", "POST"])
-@requires(Permission.PROJECTS_APPROVE)
+@requires(Permission.TENDERS_PUBLISH)
 def new():
     """Publish a purchase need for one of my streets' communities."""
     form = forms.TenderForm()
@@ -202,7 +202,7 @@ def _review_page(tender: Tender, status: int = 200, **given: Any):  # noqa: ANN2
 
 
 @bp.route("/review/tenders/<int:tender_id>")
-@requires(Permission.PROJECTS_APPROVE)
+@requires(Permission.TENDERS_PUBLISH)
 def review(tender_id: int):
     """One purchase need: proposals side by side after the deadline, and the award."""
     return _review_page(_managed(tender_id))
@@ -217,7 +217,7 @@ def _already(tender: Tender):  # noqa: ANN202
 
 
 @bp.route("/review/tenders/<int:tender_id>/award", methods=["POST"])
-@requires(Permission.PROJECTS_APPROVE)
+@requires(Permission.TENDERS_PUBLISH)
 def award(tender_id: int):
     """Award one proposal: the contract amount and period make a draft project."""
     tender = _managed(tender_id)
@@ -284,7 +284,7 @@ def award(tender_id: int):
 
 
 @bp.route("/review/tenders/<int:tender_id>/cancel", methods=["POST"])
-@requires(Permission.PROJECTS_APPROVE)
+@requires(Permission.TENDERS_PUBLISH)
 def cancel(tender_id: int):
     """Cancel an open purchase need, with the reason proposers are told."""
     tender = _managed(tender_id)

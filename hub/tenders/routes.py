@@ -199,7 +199,7 @@ def _save_proposal(
 
 
 @bp.route("/tenders/<int:tender_id>/proposal", methods=["GET", "POST"])
-@requires(Permission.PROJECTS_MANAGE)
+@requires(Permission.TENDERS_PROPOSE)
 def proposal(tender_id: int):
     """Send my organization's proposal, or change it, until the deadline."""
     tender = db.get_or_404(Tender, tender_id)
@@ -250,7 +250,7 @@ def proposal(tender_id: int):
 
 
 @bp.route("/tenders/<int:tender_id>/proposal/withdraw", methods=["POST"])
-@requires(Permission.PROJECTS_MANAGE)
+@requires(Permission.TENDERS_PROPOSE)
 def withdraw(tender_id: int):
     """Take my organization's proposal back before the deadline."""
     tender = db.get_or_404(Tender, tender_id)

@@ -475,7 +475,9 @@ MATRIX: list[Case] = [
     row(
         "projects.cancel",
         "POST",
-        "login 404 ok 404 404 404 ok 404 404",
+        # Without projects:cancel the answer is 403 for any project (nothing is
+        # revealed); with it, someone else's draft stays hidden (404).
+        "login 403 ok 404 403 403 ok 404 403",
         "draft project A",
         project_id="@draft_project_a",
     ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hub.permissions import Permission
+from hub.web.access import ACCESS_ATTR
 from tests.security.access_matrix import (
     EXCLUDED,
     EXCLUDED_PREFIXES,
@@ -81,3 +83,14 @@ def test_state_changes_answer_get_with_405(app: Flask, client) -> None:  # noqa:
         if adapter.test(url, method="GET"):
             continue  # the same URL is also a page (a form posting to itself)
         assert client.get(url).status_code == 405, url
+
+
+def test_every_permission_guards_some_route(app: Flask) -> None:
+    """A permission no route declares is a rule nobody asks; tenders, needs, hours
+    and matching each have their own (not only account:use)."""
+    declared = {
+        getattr(view, ACCESS_ATTR, None) for view in app.view_functions.values()
+    }
+    assert set(Permission) <= declared, set(Permission) - declared
+    for feature in ("tenders", "needs", "hours", "matching"):
+        assert any(p.value.startswith(f"{feature}:") for p in Permission), feature

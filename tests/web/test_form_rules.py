@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from hub.extensions import db
 from hub.models import Organization, Project, Shift, Tender, User, VolunteerProfile
 from hub.models.base import utcnow
-from hub.web.fields import SHANGHAI
 from tests import factories
+from tests.factories import SHANGHAI
 from tests.sms import register
 from tests.unit.test_imports import HEADER, csv_bytes
 from tests.web.profiles.test_profile_pages import _form as profile_form
