@@ -26,6 +26,7 @@ from hub.extensions import db, limiter
 from hub.models import Grid, ServiceNeed, VolunteerProfile
 from hub.models.needs import ACTIVE_STATES
 from hub.models.organizations import TransitionNotAllowed
+from hub.models.places import in_place_order
 from hub.needs import forms, policy, queries, services
 from hub.needs.labels import history_state_label, photo_error
 from hub.permissions import Permission
@@ -127,11 +128,11 @@ def _fill_places(form: forms.NeedForm) -> None:
         form.community_id.data = None
     grids = []
     if form.community_id.data is not None:
-        grids = db.session.scalars(
-            select(Grid)
-            .where(Grid.community_id == form.community_id.data)
-            .order_by(Grid.name)
-        ).all()
+        grids = in_place_order(
+            db.session.scalars(
+                select(Grid).where(Grid.community_id == form.community_id.data)
+            )
+        )
     form.grid_id.choices = [
         SelectChoice(
             "",

@@ -17,6 +17,7 @@ from hub.extensions import db
 from hub.models import Community, Organization, Project, User
 from hub.models.evaluations import Conclusion
 from hub.models.organizations import TransitionNotAllowed
+from hub.models.places import in_place_order
 from hub.models.projects import Funding, LinkState, ProjectNotLinked, ProjectState
 from hub.organizations.policy import is_staff, reviewed_street_ids
 from hub.permissions import Permission
@@ -125,10 +126,8 @@ def organization_projects(org_id: int):
 
 
 def _community_choices(street_id: int) -> list[SelectChoice]:
-    communities = db.session.scalars(
-        select(Community)
-        .where(Community.street_id == street_id)
-        .order_by(Community.name)
+    communities = in_place_order(
+        db.session.scalars(select(Community).where(Community.street_id == street_id))
     )
     return [SelectChoice(c.id, c.name) for c in communities]
 
