@@ -20,6 +20,7 @@ from hub.extensions import db
 from hub.models.base import TimestampMixin, UTCDateTime, utcnow
 from hub.models.organizations import Organization, TransitionNotAllowed
 from hub.models.places import Community, Street
+from hub.workdays import SHANGHAI
 
 
 class TenderState(StrEnum):
@@ -153,6 +154,19 @@ class ProjectNotLinked(TransitionNotAllowed):
         super().__init__(ProjectState.PENDING_APPROVAL, ProjectState.RECRUITING)
 
 
+class ProjectNotStarted(TransitionNotAllowed):
+    """A project is not completed before its period starts."""
+
+    def __init__(self, starts: date) -> None:
+        super().__init__(ProjectState.IN_PROGRESS, ProjectState.COMPLETED)
+        self.starts = starts
+
+
+def today_in_shanghai() -> date:
+    """Today's date where the projects run (periods are local dates)."""
+    return utcnow().astimezone(SHANGHAI).date()
+
+
 class Project(TimestampMixin, db.Model):
     """Work an organization does in a community, coordinated by a social worker."""
 
@@ -222,13 +236,24 @@ class Project(TimestampMixin, db.Model):
     def is_editable(self) -> bool:
         return self.state == ProjectState.DRAFT
 
+    def has_started(self, today: date | None = None) -> bool:
+        """Its period has begun (Shanghai's date)."""
+        return (today or today_in_shanghai()) >= self.period_start
+
+    def may_complete(self, today: date | None = None) -> bool:
+        """In progress, and its period has begun: only then can it be completed."""
+        return self.state == ProjectState.IN_PROGRESS and self.has_started(today)
+
     def move(self, target: ProjectState, *, reason: str | None = None) -> ProjectState:
-        """Change state if the lifecycle allows; recruiting needs all three links."""
+        """Change state if the lifecycle allows; recruiting needs all three links;
+        nothing is completed before its period starts."""
         current = ProjectState(self.state)
         if target not in PROJECT_TRANSITIONS[current]:
             raise TransitionNotAllowed(current, target)
         if target == ProjectState.RECRUITING and not self.is_linked:
             raise ProjectNotLinked()
+        if target == ProjectState.COMPLETED and not self.has_started():
+            raise ProjectNotStarted(self.period_start)
         self.state = target
         self.state_changed_at = utcnow()
         if target == ProjectState.CANCELLED:
