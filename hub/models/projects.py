@@ -147,6 +147,10 @@ PUBLIC_STATES = {
 }
 
 
+#: States of a project doing its work now: what needs may be passed to.
+RUNNING_STATES = (ProjectState.RECRUITING, ProjectState.IN_PROGRESS)
+
+
 class ProjectNotLinked(TransitionNotAllowed):
     """Only projects whose three links hold may recruit."""
 
@@ -231,6 +235,15 @@ class Project(TimestampMixin, db.Model):
     @property
     def is_public(self) -> bool:
         return self.state in PUBLIC_STATES
+
+    @property
+    def is_running(self) -> bool:
+        """Recruiting or in progress: not a draft, not waiting, not finished."""
+        return self.state in RUNNING_STATES
+
+    def may_take_need(self, community_id: int) -> bool:
+        """A need of ``community_id`` may be passed to this project."""
+        return self.is_running and self.community_id == community_id
 
     @property
     def is_editable(self) -> bool:

@@ -65,7 +65,8 @@ class AssignForm(FlaskForm):
         _l("Pass it to"),
         validators=[DataRequired(message=_l("Choose an organization or a project."))],
         description=_l(
-            "Filed organizations that serve this community, and its live projects."
+            "Filed organizations that serve this community, and its projects "
+            "recruiting or in progress."
         ),
     )
     note = TextAreaField(

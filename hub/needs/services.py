@@ -23,7 +23,7 @@ from hub.models.organizations import (
     TransitionNotAllowed,
     organization_communities,
 )
-from hub.models.projects import Funding, ProjectState
+from hub.models.projects import RUNNING_STATES, Funding
 from hub.notifications.services import notify
 from hub.organizations.services import organization_staff
 from hub.projects import services as projects
@@ -32,13 +32,6 @@ from hub.uploads import MAX_DOCUMENT_BYTES, StoredFile, UploadRefused, store_doc
 
 #: A photo is a picture: documents may be PDFs, needs' photos may not.
 PHOTO_TYPES = {"image/jpeg", "image/png"}
-#: Projects still open to take a need on.
-LIVE_PROJECT_STATES = (
-    ProjectState.DRAFT,
-    ProjectState.PENDING_APPROVAL,
-    ProjectState.RECRUITING,
-    ProjectState.IN_PROGRESS,
-)
 
 
 class NotServingHere(DomainError):
@@ -46,7 +39,7 @@ class NotServingHere(DomainError):
 
 
 class ProjectNotHere(DomainError):
-    """The project is not a live project of the need's community."""
+    """The project is not a running project of the need's community."""
 
 
 class AlreadyLinked(DomainError):
@@ -162,13 +155,13 @@ def eligible_organizations(need: ServiceNeed) -> list[Organization]:
 
 
 def eligible_projects(need: ServiceNeed) -> list[Project]:
-    """Live projects of the need's community, by title."""
+    """Running projects of the need's community (``Project.may_take_need``)."""
     return list(
         db.session.scalars(
             select(Project)
             .where(
                 Project.community_id == need.community_id,
-                Project.state.in_(LIVE_PROJECT_STATES),
+                Project.state.in_(RUNNING_STATES),
             )
             .options(selectinload(Project.organization))
             .order_by(Project.title, Project.id)
@@ -186,7 +179,7 @@ def assign_need(
 ) -> None:
     """Pass an open need to an organization serving the community, or a project."""
     if project is not None:
-        if project.id not in {p.id for p in eligible_projects(need)}:
+        if not project.may_take_need(need.community_id):
             raise ProjectNotHere(project.id)
         organization = project.organization
     elif organization is None or organization.id not in {

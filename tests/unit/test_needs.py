@@ -176,7 +176,7 @@ def test_assign_refuses_unapproved_and_revoked_organizations() -> None:
 
 
 def test_assign_to_a_project_of_the_community_names_its_organization() -> None:
-    project = factories.project()
+    project = factories.recruiting_project()
     need = factories.need(grid=factories.GridFactory(community=project.community))
     worker = factories.social_worker(community=project.community)
     services.assign_need(need, by=worker, project=project, note="请联系居民")
@@ -186,7 +186,7 @@ def test_assign_to_a_project_of_the_community_names_its_organization() -> None:
 
 
 def test_assign_refuses_a_finished_or_foreign_project() -> None:
-    project = factories.project()
+    project = factories.recruiting_project()
     need = factories.need(grid=factories.GridFactory(community=project.community))
     worker = factories.social_worker(community=project.community)
     project_services.cancel_project(
@@ -194,9 +194,48 @@ def test_assign_refuses_a_finished_or_foreign_project() -> None:
     )
     with pytest.raises(services.ProjectNotHere):
         services.assign_need(need, by=worker, project=project)
-    elsewhere = factories.project()
+    elsewhere = factories.recruiting_project()
     with pytest.raises(services.ProjectNotHere):
         services.assign_need(need, by=worker, project=elsewhere)
+
+
+def _projects_in_every_state(community):  # noqa: ANN001, ANN202
+    """One project of ``community`` per state a need may or may not go to."""
+    org = factories.approved_organization()
+    org.communities.append(community)
+    owner = factories.owner_of(org)
+    draft = factories.project(org, community, title="草稿项目")
+    pending = factories.project(org, community, title="待审批项目")
+    project_services.submit_project(pending, by=owner)
+    recruiting = factories.recruiting_project(org=org, community=community)
+    working = factories.recruiting_project(org=org, community=community)
+    project_services.start_project(working, by=owner)
+    done = factories.recruiting_project(org=org, community=community)
+    project_services.start_project(done, by=owner)
+    project_services.complete_project(done, by=owner)
+    return {
+        "draft": draft,
+        "pending": pending,
+        "recruiting": recruiting,
+        "in_progress": working,
+        "completed": done,
+    }
+
+
+def test_only_running_projects_are_offered_and_accepted() -> None:
+    community = factories.CommunityFactory()
+    projects = _projects_in_every_state(community)
+    need = factories.need(grid=factories.GridFactory(community=community))
+    worker = factories.social_worker(community=community)
+    offered = {p.id for p in services.eligible_projects(need)}
+    assert offered == {projects["recruiting"].id, projects["in_progress"].id}
+    for name in ("draft", "pending", "completed"):
+        assert not projects[name].may_take_need(community.id)
+        with pytest.raises(services.ProjectNotHere):
+            services.assign_need(need, by=worker, project=projects[name])
+    assert need.state == NeedState.OPEN
+    services.assign_need(need, by=worker, project=projects["in_progress"])
+    assert need.project_id == projects["in_progress"].id
 
 
 def test_decline_tells_the_resident_why() -> None:
