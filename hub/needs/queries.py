@@ -74,11 +74,9 @@ def needs_where(*conditions: Any, newest_first: bool = True, limit: int = 100) -
     )
 
 
-def communities_with_grids() -> list[Community]:
-    """Every community that has grids, by street then name (for the grid picker)."""
+def need_communities() -> list[Community]:
+    """Every community, by street then name: a need does not need a grid."""
     communities = db.session.scalars(
-        select(Community)
-        .where(Community.grids.any())
-        .options(selectinload(Community.street))
+        select(Community).options(selectinload(Community.street))
     )
     return sorted(communities, key=lambda c: (c.street_id, place_sort_key(c.name)))

@@ -15,7 +15,7 @@ from hub import audit
 from hub.categories import ServiceCategory
 from hub.errors import DomainError
 from hub.extensions import db
-from hub.models import Grid, Organization, Project, User
+from hub.models import Community, Grid, Organization, Project, User
 from hub.models.needs import NeedState, ServiceNeed
 from hub.models.organizations import (
     FilingState,
@@ -71,18 +71,29 @@ def _tell_resident(need: ServiceNeed, kind: str, **params: Any) -> None:
     notify(need.resident, kind, params={"need": need.summary, **params}, url=_url(need))
 
 
+class GridNotInCommunity(DomainError):
+    """The grid chosen is not one of the community's."""
+
+
 def post_need(
     user: User,
     *,
-    grid: Grid,
+    community: Community | None = None,
+    grid: Grid | None = None,
     category: str,
     description: str,
     photo: BinaryIO | None = None,
 ) -> ServiceNeed:
-    """A resident raises a need in a grid; the community's social workers are told."""
+    """A resident raises a need in a community, in a grid if they know it; the
+    community's social workers are told (and triage it either way)."""
+    if grid is not None:
+        if community is not None and grid.community_id != community.id:
+            raise GridNotInCommunity(grid.id)
+        community = grid.community
+    if community is None:
+        raise ValueError("a need is raised in a community")
     category = ServiceCategory(category).value
     stored = store_photo(photo) if photo is not None else None
-    community = grid.community
     need = ServiceNeed(
         user_id=user.id,
         resident=user,
@@ -106,22 +117,20 @@ def post_need(
         "need.post",
         to_state=NeedState.OPEN,
         data={
-            "grid_id": grid.id,
+            "grid_id": grid.id if grid else None,
             "category": category,
             "photo_sha256": stored.sha256 if stored else None,
         },
     )
     for worker in social_workers_of(community):
-        notify(
-            worker,
-            "need_posted",
-            params={
-                "grid": grid.name,
-                "community": community.name,
-                "need": need.summary,
-            },
-            url=_url(need),
-        )
+        if grid is None:
+            params = {"community": community.name, "need": need.summary}
+            kind = "need_posted_no_grid"
+        else:
+            params = {"grid": grid.name, "community": community.name}
+            params["need"] = need.summary
+            kind = "need_posted"
+        notify(worker, kind, params=params, url=_url(need))
     return need
 
 

@@ -120,6 +120,39 @@ def test_post_need_derives_community_and_street_from_the_grid() -> None:
     assert _kinds(worker) == ["need_posted"]
 
 
+def test_a_need_without_a_grid_goes_to_the_communitys_social_workers() -> None:
+    community = factories.CommunityFactory()
+    worker = factories.social_worker(community=community)
+    need = services.post_need(
+        factories.UserFactory(),
+        community=community,
+        category="elderly",
+        description="不知道自己在哪个网格。",
+    )
+    assert need.grid_id is None and need.community_id == community.id
+    assert need.street_id == community.street_id
+    assert need.place_names == [community.name]
+    assert _kinds(worker) == ["need_posted_no_grid"]
+    queue = queries.triage_queue([community.id])
+    assert [item.need.id for item in queue] == [need.id]
+    org = factories.approved_organization()
+    org.communities.append(community)
+    db.session.flush()
+    services.assign_need(need, by=worker, organization=org)
+    assert need.state == NeedState.TRIAGED
+
+
+def test_a_grid_of_another_community_is_refused() -> None:
+    with pytest.raises(services.GridNotInCommunity):
+        services.post_need(
+            factories.UserFactory(),
+            community=factories.CommunityFactory(),
+            grid=factories.GridFactory(),
+            category="elderly",
+            description="网格不对。",
+        )
+
+
 def test_photo_must_be_a_jpeg_or_png_by_content(app) -> None:  # noqa: ANN001
     with pytest.raises(UploadRefused) as refused:
         factories.need(photo=io.BytesIO(b"just some text, called photo.jpg"))
