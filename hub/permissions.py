@@ -84,6 +84,8 @@ class Permission(StrEnum):
     REPORTS_VIEW = "reports:view"
     ACCOUNTS_RECOVER = "accounts:recover"
     SMS_VIEW = "sms:view"
+    #: Register a resident on their behalf (协助注册), in one's community.
+    ACCOUNTS_ASSIST = "accounts:assist"
 
 
 _EVERYONE = {Permission.ACCOUNT_USE}
@@ -100,7 +102,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _EVERYONE | {Permission.ORGANIZATIONS_MANAGE, Permission.PROJECTS_MANAGE}
     ),
     Role.SOCIAL_WORKER: frozenset(
-        _EVERYONE | {Permission.PROJECTS_COORDINATE, Permission.REPORTS_VIEW}
+        _EVERYONE
+        | {
+            Permission.PROJECTS_COORDINATE,
+            Permission.REPORTS_VIEW,
+            Permission.ACCOUNTS_ASSIST,
+        }
     ),
     Role.STREET_REVIEWER: frozenset(
         _EVERYONE

@@ -213,7 +213,7 @@ def _coordinator_actions(user: User) -> list[NextAction]:
         if waiting
         else _("Projects of your community that you coordinate.")
     )
-    return [
+    actions = [
         NextAction(
             _("Coordination"),
             detail,
@@ -221,6 +221,23 @@ def _coordinator_actions(user: User) -> list[NextAction]:
             primary=bool(waiting),
         )
     ]
+    from hub.auth.assisted import assisting_community_ids
+    from hub.models import Community
+
+    for community_id in assisting_community_ids(user):
+        community = db.session.get(Community, community_id)
+        actions.append(
+            NextAction(
+                _("Register a resident"),
+                _(
+                    "Help a resident of %(community)s open an account with their "
+                    "own phone number.",
+                    community=community.name,
+                ),
+                url_for("auth.assisted_register", community_id=community_id),
+            )
+        )
+    return actions
 
 
 # "For you": shifts ranked for this volunteer, and invitations waiting ----------------
