@@ -29,7 +29,7 @@ def init_auth(app: Flask) -> None:
             "role.revoke": _l("Role revoked"),
         }
     )
-    from hub.auth.assisted import can_assist_registration
+    from hub.auth.policy import can_assist_registration
     from hub.notifications.messages import register_kind
     from hub.web.templating import POLICIES
 

@@ -12,11 +12,10 @@ limits); every registration is on the record as who assisted whom.
 
 from __future__ import annotations
 
-from typing import Any
-
 from hub import audit
+from hub.auth.policy import can_assist_registration
 from hub.auth.services import find_user_by_mobile
-from hub.errors import MobileTaken
+from hub.errors import DomainError, MobileTaken
 from hub.extensions import db
 from hub.imports.services import UNUSABLE_PASSWORD
 from hub.models import Community, Consent, RoleGrant, User, VolunteerProfile
@@ -32,28 +31,23 @@ from hub.verification.services import send_code
 PURPOSE = Purpose.REGISTER
 
 
-def assisting_community_ids(user: Any) -> list[int]:
-    """The communities this person may register residents in, by grant order."""
-    if not getattr(user, "is_authenticated", False) or not user.mobile_verified:
-        return []
-    return [
-        g.community_id
-        for g in user.grants_for(Role.SOCIAL_WORKER)
-        if g.community_id is not None
-    ]
+class NotAssisting(DomainError):
+    """The person may not register residents of this community."""
 
 
-def can_assist_registration(user: Any, community: Community) -> bool:
-    """A social worker of ``community`` whose own number is proved (an account
-    that has not proved its own number does not vouch for anyone else's)."""
-    return community.id in assisting_community_ids(user)
+def _check(worker: User, community: Community) -> None:
+    if not can_assist_registration(worker, community):
+        raise NotAssisting(worker.id)
 
 
-def send_resident_code(mobile: str, *, worker: User, address: str) -> None:
+def send_resident_code(
+    mobile: str, *, worker: User, community: Community, address: str
+) -> None:
     """Send the resident's number a registration code, counted against the worker.
 
     Raises TooManyCodes past the worker's daily cap or the number's limits.
     """
+    _check(worker, community)
     send_code(mobile, PURPOSE, address=address, assisted_by=worker)
 
 
@@ -67,6 +61,7 @@ def register_resident(
 ) -> User:
     """Create the resident's account for their proved number, with their consent
     given on the worker's phone; it opens when they first sign in with a code."""
+    _check(worker, community)
     if find_user_by_mobile(mobile) is not None:
         raise MobileTaken(mobile)
     now = utcnow()

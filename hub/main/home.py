@@ -221,7 +221,7 @@ def _coordinator_actions(user: User) -> list[NextAction]:
             primary=bool(waiting),
         )
     ]
-    from hub.auth.assisted import assisting_community_ids
+    from hub.auth.policy import assisting_community_ids
     from hub.models import Community
 
     for community_id in assisting_community_ids(user):

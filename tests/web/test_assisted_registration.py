@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from hub.auth.assisted import can_assist_registration
+from hub.auth.policy import can_assist_registration
 from hub.extensions import db, limiter
 from hub.models import AuditEntry, Consent, Notification, OutboxMessage, User
 from hub.models.verification import Purpose
@@ -280,3 +280,23 @@ def test_home_offers_it_to_the_communitys_social_worker_only(client, login) -> N
     client.post("/logout")
     login(factories.volunteer())
     assert "register-resident" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_service_refuses_a_worker_of_another_community_too() -> None:
+    from hub.auth import assisted
+
+    community = factories.CommunityFactory()
+    stranger = factories.social_worker(community=factories.CommunityFactory())
+    with pytest.raises(assisted.NotAssisting):
+        assisted.send_resident_code(
+            RESIDENT, worker=stranger, community=community, address="127.0.0.1"
+        )
+    with pytest.raises(assisted.NotAssisting):
+        assisted.register_resident(
+            name="某人",
+            mobile=RESIDENT,
+            community=community,
+            worker=stranger,
+            consent_version="2026-01",
+        )
+    assert _resident() is None

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from hub.auth import assisted, forms, services
 from hub.auth.labels import code_error
+from hub.auth.policy import can_assist_registration
 from hub.auth.proof import PROOF_LIFETIME
 from hub.auth.routes import bp
 from hub.errors import CodeNotValid, MobileTaken, TooManyCodes
@@ -35,7 +36,7 @@ _STATE = "assisted_registration"
 def _community(community_id: int) -> Community:
     """The community, if this person may register its residents; else 403."""
     community = db.get_or_404(Community, community_id)
-    if not assisted.can_assist_registration(current_user, community):
+    if not can_assist_registration(current_user, community):
         abort(403)
     return community
 
@@ -82,7 +83,10 @@ def assisted_register(community_id: int):
         mobile = form.mobile.normalized
         try:
             assisted.send_resident_code(
-                mobile, worker=current_user, address=get_remote_address()
+                mobile,
+                worker=current_user,
+                community=community,
+                address=get_remote_address(),
             )
         except TooManyCodes as refused:
             form.mobile.errors.append(
