@@ -179,6 +179,14 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "Wi-Fi answers challenges past the next setting, it is not blocked)",
     ),
     (
+        "HUB_ASSISTED_CODES_LIMIT",
+        "ASSISTED_CODES_LIMIT",
+        "30 per day",
+        "codes one social worker may have sent to residents they register on "
+        "their behalf (协助注册); the address limit does not apply to these, the "
+        "number's limits do",
+    ),
+    (
         "HUB_SMS_CHALLENGE_AFTER",
         "SMS_CHALLENGE_AFTER",
         3,

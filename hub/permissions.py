@@ -97,6 +97,8 @@ class Permission(StrEnum):
     HOURS_KEEP = "hours:keep"
     MATCHING_INVITE = "matching:invite"
     EVALUATIONS_RATE = "evaluations:rate"
+    #: Register a resident on their behalf (协助注册), in one's community.
+    ACCOUNTS_ASSIST = "accounts:assist"
 
 
 #: Every account holder is a resident: may raise a need and rate the projects of
@@ -151,6 +153,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PROJECTS_COORDINATE,
             Permission.REPORTS_VIEW,
             Permission.NEEDS_TRIAGE,
+            Permission.ACCOUNTS_ASSIST,
         }
     ),
     Role.STREET_REVIEWER: frozenset(

@@ -13,6 +13,7 @@ from hub.auth import services as account_services
 from hub.errors import DuplicateName, InvalidGrant, NumberNotVerified, SelfGrant
 from hub.extensions import db
 from hub.models import Community, Grid, Organization, RoleGrant, Street, User
+from hub.models.places import in_place_order, place_sort_key
 from hub.permissions import ROLE_SCOPES, Permission, Qualification, Role, Scope
 from hub.phones import normalize_mobile
 from hub.web.access import requires
@@ -83,7 +84,11 @@ def street(street_id: int):
             return see_other(url_for("admin.street", street_id=street.id))
     counts = _count_by(Grid.id, Grid.community_id, [c.id for c in street.communities])
     return render_template(
-        "admin/street.html", street=street, counts=counts, form=form
+        "admin/street.html",
+        street=street,
+        communities=in_place_order(street.communities),
+        counts=counts,
+        form=form,
     ), _status(form)
 
 
@@ -105,7 +110,10 @@ def community(community_id: int):
             flash(_("Grid %(name)s added.", name=grid.name), "success")
             return see_other(url_for("admin.community", community_id=community.id))
     return render_template(
-        "admin/community.html", community=community, form=form
+        "admin/community.html",
+        community=community,
+        grids=in_place_order(community.grids),
+        form=form,
     ), _status(form)
 
 
@@ -181,12 +189,11 @@ def _grant_form(user: User) -> forms.GrantForm:
     streets = db.session.scalars(select(Street).order_by(Street.code)).all()
     form.street_id.choices = none + [SelectChoice(s.id, s.name) for s in streets]
     communities = db.session.execute(
-        select(Community.id, Community.name, Street.name)
-        .join(Street)
-        .order_by(Street.code, Community.name)
+        select(Community.id, Community.name, Street.name, Street.code).join(Street)
     ).all()
+    communities.sort(key=lambda row: (row[3], place_sort_key(row[1])))
     form.community_id.choices = none + [
-        SelectChoice(c, f"{s} · {n}") for c, n, s in communities
+        SelectChoice(c, f"{s} · {n}") for c, n, s, _code in communities
     ]
     organizations = db.session.execute(
         select(Organization.id, Organization.name).order_by(Organization.name)

@@ -24,9 +24,22 @@ def init_auth(app: Flask) -> None:
             "account.mobile_changed": _l("Mobile number changed"),
             "account.enable": _l("Account enabled"),
             "account.disable": _l("Account disabled"),
+            "account.assisted_register": _l("Resident registered by a social worker"),
             "role.grant": _l("Role granted"),
             "role.revoke": _l("Role revoked"),
         }
+    )
+    from hub.auth.policy import can_assist_registration
+    from hub.notifications.messages import register_kind
+    from hub.web.templating import POLICIES
+
+    POLICIES["assist_registration"] = can_assist_registration
+    register_kind(
+        "account_assisted",
+        _l(
+            "A social worker of %(community)s registered you on 善治 Hub. Log in "
+            "with your number and a code, then choose a password."
+        ),
     )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

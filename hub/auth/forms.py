@@ -190,3 +190,35 @@ class ChangePasswordForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change state."""
+
+
+class ResidentNumberForm(FlaskForm):
+    """Assisted registration, step one: the resident's own mobile number."""
+
+    mobile = MobileField(
+        _l("The resident's mobile number"),
+        validators=[
+            DataRequired(message=_l("Enter the resident's mobile number.")),
+            valid_mobile,
+        ],
+        description=_l("The code goes to this phone; the resident reads it out."),
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+
+
+class ResidentDetailsForm(DetailsForm):
+    """Assisted registration, last step: the resident's name and their consent,
+    ticked by the resident on the worker's phone. No password: the resident
+    chooses one on their own phone."""
+
+    password = None
+    consent = BooleanField(
+        _l("I, the person being registered, have read and agree to the privacy notice"),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "The resident must read and agree to the privacy notice themselves."
+                )
+            )
+        ],
+    )

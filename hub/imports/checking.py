@@ -20,6 +20,7 @@ from hub.extensions import db
 from hub.i18n import LANGUAGES
 from hub.imports.reading import RawRow
 from hub.models import Community, Grid, User
+from hub.models.places import place_sort_key
 from hub.names import BadName, clean_name
 from hub.permissions import Role
 from hub.phones import normalize_mobile
@@ -57,9 +58,10 @@ def import_scope(user: Any) -> ImportScope:
         select(Community)
         .where(Community.street_id.in_(street_ids) | Community.id.in_(community_ids))
         .options(selectinload(Community.grids), selectinload(Community.street))
-        .order_by(Community.street_id, Community.name)
-    ).all()
-    return ImportScope(tuple(communities))
+    )
+    return ImportScope(
+        tuple(sorted(communities, key=lambda c: (c.street_id, place_sort_key(c.name))))
+    )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -10,6 +11,9 @@ from flask_babel import ngettext
 
 from hub.models import Invitation, Shift, User
 from hub.permissions import Permission
+
+if TYPE_CHECKING:
+    from hub.projects.queue import WaitingProject
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,16 @@ def next_actions(user: User) -> list[NextAction]:
         )
     )
     return actions
+
+
+def projects_waiting(user: User) -> list[WaitingProject] | None:
+    """A reviewer's projects waiting for approval, oldest first; None for others."""
+    if not user.has_permission(Permission.PROJECTS_APPROVE):
+        return None
+    from hub.organizations.policy import reviewed_street_ids
+    from hub.projects.queue import approval_queue
+
+    return approval_queue(reviewed_street_ids(user))
 
 
 def _reviewer_actions(user: User) -> list[NextAction]:
@@ -199,7 +213,7 @@ def _coordinator_actions(user: User) -> list[NextAction]:
         if waiting
         else _("Projects of your community that you coordinate.")
     )
-    return [
+    actions = [
         NextAction(
             _("Coordination"),
             detail,
@@ -207,6 +221,23 @@ def _coordinator_actions(user: User) -> list[NextAction]:
             primary=bool(waiting),
         )
     ]
+    from hub.auth.policy import assisting_community_ids
+    from hub.models import Community
+
+    for community_id in assisting_community_ids(user):
+        community = db.session.get(Community, community_id)
+        actions.append(
+            NextAction(
+                _("Register a resident"),
+                _(
+                    "Help a resident of %(community)s open an account with their "
+                    "own phone number.",
+                    community=community.name,
+                ),
+                url_for("auth.assisted_register", community_id=community_id),
+            )
+        )
+    return actions
 
 
 # "For you": shifts ranked for this volunteer, and invitations waiting ----------------

@@ -20,7 +20,7 @@ from hub.auth import services as account_services
 from hub.auth.forms import EmptyForm
 from hub.extensions import db, limiter
 from hub.i18n import LANGUAGE_CODES
-from hub.main.home import next_actions
+from hub.main.home import next_actions, projects_waiting
 from hub.permissions import ROLE_LABELS, Permission
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
@@ -37,7 +37,10 @@ def home():
         return render_template("main/welcome.html")
     roles = sorted({ROLE_LABELS[r] for r in current_user.roles}, key=str)
     return render_template(
-        "main/home.html", actions=next_actions(current_user), roles=roles
+        "main/home.html",
+        actions=next_actions(current_user),
+        roles=roles,
+        waiting_projects=projects_waiting(current_user),
     )
 
 

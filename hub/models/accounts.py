@@ -50,7 +50,9 @@ class User(UserMixin, TimestampMixin, db.Model):
         lazy="selectin",
     )
     consents: Mapped[list[Consent]] = relationship(
-        back_populates="user", order_by="Consent.given_at"
+        back_populates="user",
+        order_by="Consent.given_at",
+        foreign_keys="Consent.user_id",
     )
 
     # Flask-Login -------------------------------------------------------------
@@ -133,5 +135,9 @@ class Consent(db.Model):
     notice: Mapped[str] = mapped_column(String(20), default="privacy")
     version: Mapped[str] = mapped_column(String(20))
     given_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Given on a social worker's phone when they registered the person (协助注册):
+    #: still the person's own consent, with who helped them give it.
+    assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    user: Mapped[User] = relationship(back_populates="consents")
+    user: Mapped[User] = relationship(back_populates="consents", foreign_keys=[user_id])
+    assisted_by: Mapped[User | None] = relationship(foreign_keys=[assisted_by_id])

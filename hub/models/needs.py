@@ -45,7 +45,8 @@ HANDLED_STATES = (NeedState.TRIAGED, NeedState.IN_PROGRESS, NeedState.RESOLVED)
 
 
 class ServiceNeed(TimestampMixin, db.Model):
-    """What a resident needs where they live; the grid fixes community and street."""
+    """What a resident needs where they live: a community (and its street), and the
+    grid when the resident knows it; the community's social workers triage it."""
 
     __tablename__ = "service_needs"
     __table_args__ = (
@@ -67,7 +68,8 @@ class ServiceNeed(TimestampMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"))
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    #: None when the resident did not know their grid.
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
     #: A ``hub.categories.ServiceCategory`` code.
     category: Mapped[str] = mapped_column(String(30))
     description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX))
@@ -95,7 +97,7 @@ class ServiceNeed(TimestampMixin, db.Model):
     resident = relationship("User", foreign_keys=[user_id])
     street: Mapped[Street] = relationship()
     community: Mapped[Community] = relationship()
-    grid: Mapped[Grid] = relationship()
+    grid: Mapped[Grid | None] = relationship()
     organization: Mapped[Organization | None] = relationship()
     project: Mapped[Project | None] = relationship()
 
@@ -108,6 +110,12 @@ class ServiceNeed(TimestampMixin, db.Model):
     def summary(self) -> str:
         """The first line of the description, short enough for a card title."""
         return need_summary(self.description)
+
+    @property
+    def place_names(self) -> list[str]:
+        """The community and, when known, the grid: for "where" lines."""
+        names = [self.community.name]
+        return names + [self.grid.name] if self.grid is not None else names
 
     @property
     def has_photo(self) -> bool:

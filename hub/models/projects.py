@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.extensions import db
+from hub.localtime import local_date
 from hub.models.base import TimestampMixin, UTCDateTime, utcnow
 from hub.models.organizations import Organization, TransitionNotAllowed
 from hub.models.places import Community, Street
@@ -74,11 +75,28 @@ PUBLIC_STATES = {
 }
 
 
+#: States of a project doing its work now: what needs may be passed to.
+RUNNING_STATES = (ProjectState.RECRUITING, ProjectState.IN_PROGRESS)
+
+
 class ProjectNotLinked(TransitionNotAllowed):
     """Only projects whose three links hold may recruit."""
 
     def __init__(self) -> None:
         super().__init__(ProjectState.PENDING_APPROVAL, ProjectState.RECRUITING)
+
+
+class ProjectNotStarted(TransitionNotAllowed):
+    """A project is not completed before its period starts."""
+
+    def __init__(self, starts: date) -> None:
+        super().__init__(ProjectState.IN_PROGRESS, ProjectState.COMPLETED)
+        self.starts = starts
+
+
+def local_today() -> date:
+    """Today's date where the projects run (periods are local dates)."""
+    return local_date(utcnow())
 
 
 class Project(TimestampMixin, db.Model):
@@ -147,16 +165,36 @@ class Project(TimestampMixin, db.Model):
         return self.state in PUBLIC_STATES
 
     @property
+    def is_running(self) -> bool:
+        """Recruiting or in progress: not a draft, not waiting, not finished."""
+        return self.state in RUNNING_STATES
+
+    def may_take_need(self, community_id: int) -> bool:
+        """A need of ``community_id`` may be passed to this project."""
+        return self.is_running and self.community_id == community_id
+
+    @property
     def is_editable(self) -> bool:
         return self.state == ProjectState.DRAFT
 
+    def has_started(self, today: date | None = None) -> bool:
+        """Its period has begun (Shanghai's date)."""
+        return (today or local_today()) >= self.period_start
+
+    def may_complete(self, today: date | None = None) -> bool:
+        """In progress, and its period has begun: only then can it be completed."""
+        return self.state == ProjectState.IN_PROGRESS and self.has_started(today)
+
     def move(self, target: ProjectState, *, reason: str | None = None) -> ProjectState:
-        """Change state if the lifecycle allows; recruiting needs all three links."""
+        """Change state if the lifecycle allows; recruiting needs all three links;
+        nothing is completed before its period starts."""
         current = ProjectState(self.state)
         if target not in PROJECT_TRANSITIONS[current]:
             raise TransitionNotAllowed(current, target)
         if target == ProjectState.RECRUITING and not self.is_linked:
             raise ProjectNotLinked()
+        if target == ProjectState.COMPLETED and not self.has_started():
+            raise ProjectNotStarted(self.period_start)
         self.state = target
         self.state_changed_at = utcnow()
         if target == ProjectState.CANCELLED:

@@ -38,6 +38,9 @@ def init_needs(app: Flask) -> None:
         "need_posted": _l(
             "A resident of %(grid)s, %(community)s raised a need: %(need)s"
         ),
+        "need_posted_no_grid": _l(
+            "A resident of %(community)s raised a need (grid not given): %(need)s"
+        ),
         "need_triaged": _l("Your need “%(need)s” was passed to %(organization)s."),
         "need_assigned": _l(
             "A social worker of %(community)s passed a need to you: %(need)s"

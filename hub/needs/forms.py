@@ -29,10 +29,13 @@ class NeedForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose your community."))],
     )
     grid_id = SelectField(
-        _l("Grid"),
+        _l("Grid (optional)"),
         coerce=optional_int,
-        validators=[DataRequired(message=_l("Choose your grid."))],
-        description=_l("Your grid worker's area. Ask them if you are not sure."),
+        validators=[Optional()],
+        description=_l(
+            "Your grid worker's area. Not sure? Leave it: the community's social "
+            "worker will take care of it."
+        ),
     )
     category = SelectField(
         _l("What kind of help"),
@@ -65,7 +68,8 @@ class AssignForm(FlaskForm):
         _l("Pass it to"),
         validators=[DataRequired(message=_l("Choose an organization or a project."))],
         description=_l(
-            "Filed organizations that serve this community, and its live projects."
+            "Filed organizations that serve this community, and its projects "
+            "recruiting or in progress."
         ),
     )
     note = TextAreaField(

@@ -13,6 +13,7 @@ from hub.extensions import db
 from hub.models import Community, ServiceNeed
 from hub.models.base import utcnow
 from hub.models.needs import NeedState
+from hub.models.places import place_sort_key
 
 #: Calendar days after which an open need is flagged in the triage queue.
 TRIAGE_DUE_DAYS = 3
@@ -73,13 +74,9 @@ def needs_where(*conditions: Any, newest_first: bool = True, limit: int = 100) -
     )
 
 
-def communities_with_grids() -> list[Community]:
-    """Every community that has grids, by street then name (for the grid picker)."""
-    return list(
-        db.session.scalars(
-            select(Community)
-            .where(Community.grids.any())
-            .options(selectinload(Community.street))
-            .order_by(Community.street_id, Community.name)
-        )
+def need_communities() -> list[Community]:
+    """Every community, by street then name: a need does not need a grid."""
+    communities = db.session.scalars(
+        select(Community).options(selectinload(Community.street))
     )
+    return sorted(communities, key=lambda c: (c.street_id, place_sort_key(c.name)))

@@ -23,9 +23,10 @@ from wtforms import SelectChoice
 
 from hub import audit
 from hub.extensions import db, limiter
-from hub.models import Grid, ServiceNeed, VolunteerProfile
+from hub.models import Community, Grid, ServiceNeed, VolunteerProfile
 from hub.models.needs import ACTIVE_STATES
 from hub.models.organizations import TransitionNotAllowed
+from hub.models.places import in_place_order
 from hub.needs import forms, policy, queries, services
 from hub.needs.labels import photo_error
 from hub.permissions import Permission
@@ -117,7 +118,7 @@ def _posted(response) -> bool:  # noqa: ANN001
 
 def _fill_places(form: forms.NeedForm) -> None:
     """Community choices grouped by street; the grids of the chosen community."""
-    communities = queries.communities_with_grids()
+    communities = queries.need_communities()
     form.community_id.choices = [SelectChoice("", _("Choose your community"))] + [
         SelectChoice(c.id, c.name, optgroup=c.street.name) for c in communities
     ]
@@ -125,15 +126,15 @@ def _fill_places(form: forms.NeedForm) -> None:
         form.community_id.data = None
     grids = []
     if form.community_id.data is not None:
-        grids = db.session.scalars(
-            select(Grid)
-            .where(Grid.community_id == form.community_id.data)
-            .order_by(Grid.name)
-        ).all()
+        grids = in_place_order(
+            db.session.scalars(
+                select(Grid).where(Grid.community_id == form.community_id.data)
+            )
+        )
     form.grid_id.choices = [
         SelectChoice(
             "",
-            _("Choose your grid")
+            _("I am not sure")
             if form.community_id.data
             else _("Choose your community first"),
         )
@@ -174,11 +175,13 @@ def new():
     if request.method == "POST" and request.form.get("action") == "grids":
         return render_template("needs/new.html", form=form)
     if form.validate_on_submit():
-        grid = db.session.get(Grid, form.grid_id.data)
+        community = db.session.get(Community, form.community_id.data)
+        grid = db.session.get(Grid, form.grid_id.data) if form.grid_id.data else None
         photo = form.photo.data
         try:
             need = services.post_need(
                 current_user,
+                community=community,
                 grid=grid,
                 category=form.category.data,
                 description=form.description.data,
@@ -193,7 +196,7 @@ def new():
                 _(
                     "Your need is sent. A social worker of %(community)s will look "
                     "at it.",
-                    community=grid.community.name,
+                    community=community.name,
                 ),
                 "success",
             )

@@ -15,7 +15,7 @@ from hub import audit
 from hub.categories import ServiceCategory
 from hub.errors import DomainError
 from hub.extensions import db
-from hub.models import Grid, Organization, Project, User
+from hub.models import Community, Grid, Organization, Project, User
 from hub.models.needs import NeedState, ServiceNeed
 from hub.models.organizations import (
     FilingState,
@@ -23,7 +23,7 @@ from hub.models.organizations import (
     TransitionNotAllowed,
     organization_communities,
 )
-from hub.models.projects import Funding, ProjectState
+from hub.models.projects import RUNNING_STATES, Funding
 from hub.notifications.services import notify
 from hub.organizations.services import organization_staff
 from hub.projects import services as projects
@@ -32,13 +32,6 @@ from hub.uploads import MAX_DOCUMENT_BYTES, StoredFile, UploadRefused, store_doc
 
 #: A photo is a picture: documents may be PDFs, needs' photos may not.
 PHOTO_TYPES = {"image/jpeg", "image/png"}
-#: Projects still open to take a need on.
-LIVE_PROJECT_STATES = (
-    ProjectState.DRAFT,
-    ProjectState.PENDING_APPROVAL,
-    ProjectState.RECRUITING,
-    ProjectState.IN_PROGRESS,
-)
 
 
 class NotServingHere(DomainError):
@@ -46,7 +39,7 @@ class NotServingHere(DomainError):
 
 
 class ProjectNotHere(DomainError):
-    """The project is not a live project of the need's community."""
+    """The project is not a running project of the need's community."""
 
 
 class AlreadyLinked(DomainError):
@@ -78,18 +71,29 @@ def _tell_resident(need: ServiceNeed, kind: str, **params: Any) -> None:
     notify(need.resident, kind, params={"need": need.summary, **params}, url=_url(need))
 
 
+class GridNotInCommunity(DomainError):
+    """The grid chosen is not one of the community's."""
+
+
 def post_need(
     user: User,
     *,
-    grid: Grid,
+    community: Community | None = None,
+    grid: Grid | None = None,
     category: str,
     description: str,
     photo: BinaryIO | None = None,
 ) -> ServiceNeed:
-    """A resident raises a need in a grid; the community's social workers are told."""
+    """A resident raises a need in a community, in a grid if they know it; the
+    community's social workers are told (and triage it either way)."""
+    if grid is not None:
+        if community is not None and grid.community_id != community.id:
+            raise GridNotInCommunity(grid.id)
+        community = grid.community
+    if community is None:
+        raise ValueError("a need is raised in a community")
     category = ServiceCategory(category).value
     stored = store_photo(photo) if photo is not None else None
-    community = grid.community
     need = ServiceNeed(
         user_id=user.id,
         resident=user,
@@ -113,22 +117,20 @@ def post_need(
         "need.post",
         to_state=NeedState.OPEN,
         data={
-            "grid_id": grid.id,
+            "grid_id": grid.id if grid else None,
             "category": category,
             "photo_sha256": stored.sha256 if stored else None,
         },
     )
     for worker in social_workers_of(community):
-        notify(
-            worker,
-            "need_posted",
-            params={
-                "grid": grid.name,
-                "community": community.name,
-                "need": need.summary,
-            },
-            url=_url(need),
-        )
+        if grid is None:
+            params = {"community": community.name, "need": need.summary}
+            kind = "need_posted_no_grid"
+        else:
+            params = {"grid": grid.name, "community": community.name}
+            params["need"] = need.summary
+            kind = "need_posted"
+        notify(worker, kind, params=params, url=_url(need))
     return need
 
 
@@ -162,13 +164,13 @@ def eligible_organizations(need: ServiceNeed) -> list[Organization]:
 
 
 def eligible_projects(need: ServiceNeed) -> list[Project]:
-    """Live projects of the need's community, by title."""
+    """Running projects of the need's community (``Project.may_take_need``)."""
     return list(
         db.session.scalars(
             select(Project)
             .where(
                 Project.community_id == need.community_id,
-                Project.state.in_(LIVE_PROJECT_STATES),
+                Project.state.in_(RUNNING_STATES),
             )
             .options(selectinload(Project.organization))
             .order_by(Project.title, Project.id)
@@ -186,7 +188,7 @@ def assign_need(
 ) -> None:
     """Pass an open need to an organization serving the community, or a project."""
     if project is not None:
-        if project.id not in {p.id for p in eligible_projects(need)}:
+        if not project.may_take_need(need.community_id):
             raise ProjectNotHere(project.id)
         organization = project.organization
     elif organization is None or organization.id not in {

@@ -182,7 +182,7 @@ def hand_back(need_id: int):
 
 def _project_title(need: ServiceNeed) -> str:
     label = SERVICE_CATEGORY_LABELS[ServiceCategory(need.category)]
-    return f"{label} · {need.grid.name}"[:120]
+    return f"{label} · {need.place_names[-1]}"[:120]
 
 
 @bp.route("/needs/<int:need_id>/project", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from hub.errors import CodeNotValid, TooManyCodes
 from hub.evaluations.results import evaluated_projects, scorecard
 from hub.extensions import db
 from hub.models import Community, Document, Organization, StaffInvitation, Street
+from hub.models.places import place_sort_key
 from hub.models.verification import Purpose
 from hub.organizations import forms, policy, services, staff
 from hub.organizations.directory import search_directory
@@ -64,12 +65,11 @@ def directory():
     """The public directory of approved organizations, searchable."""
     form = forms.DirectorySearchForm(request.args)
     communities = db.session.execute(
-        select(Community.id, Community.name, Street.name)
-        .join(Street)
-        .order_by(Street.code, Community.name)
+        select(Community.id, Community.name, Street.name, Street.code).join(Street)
     ).all()
+    communities.sort(key=lambda row: (row[3], place_sort_key(row[1])))
     form.community.choices = [SelectChoice("", _("All communities"))] + [
-        SelectChoice(str(c), f"{s} · {n}") for c, n, s in communities
+        SelectChoice(str(c), f"{s} · {n}") for c, n, s, _code in communities
     ]
     results = search_directory(
         q=form.q.data or "",

@@ -49,6 +49,7 @@ SUBJECT_COLUMNS: dict[str, str] = {
 #: what this person did to them is in the ``audit_entries`` section.
 ACTOR_COLUMNS: dict[tuple[str, str], str] = {
     ("role_grants", "granted_by_id"): "a role given to someone else",
+    ("consents", "assisted_by_id"): "a resident's consent, given with their help",
     ("attendances", "reviewed_by_id"): "another person's check-in sent later, checked",
     ("number_recoveries", "requested_by_id"): "another person's number change asked",
     ("number_recoveries", "decided_by_id"): "another person's number change decided",

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from hub.extensions import db
 from hub.matching.labels import DAY_LABELS, PART_LABELS
 from hub.models import Community, Grid, Street
+from hub.models.places import in_place_order
 from hub.models.profiles import DAYS, PARTS, VolunteerProfile
 from hub.permissions import Permission
 from hub.profiles import services
@@ -42,19 +43,21 @@ def _fill_places(form: ProfileForm) -> tuple[Community | None, Grid | None]:
         community = None
     communities = []
     if street_id is not None:
-        communities = db.session.execute(
-            select(Community.id, Community.name)
-            .where(Community.street_id == street_id)
-            .order_by(Community.name)
-        ).all()
+        communities = in_place_order(
+            db.session.execute(
+                select(Community.id, Community.name).where(
+                    Community.street_id == street_id
+                )
+            ).all()
+        )
     grids: list[Any] = []
     grid = None
     if community is not None:
-        grids = db.session.execute(
-            select(Grid.id, Grid.name)
-            .where(Grid.community_id == community.id)
-            .order_by(Grid.name)
-        ).all()
+        grids = in_place_order(
+            db.session.execute(
+                select(Grid.id, Grid.name).where(Grid.community_id == community.id)
+            ).all()
+        )
         grid_id = as_int(form.home_grid_id.data)
         if grid_id in {g for g, _name in grids}:
             grid = db.session.get(Grid, grid_id)

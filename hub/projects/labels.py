@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
 
@@ -91,3 +95,12 @@ CONCLUSION_LABELS = {
 
 def conclusion_label(value: str) -> str:
     return str(CONCLUSION_LABELS[Conclusion(value)])
+
+
+def not_started_message(starts: date) -> str:
+    """Why a project cannot be completed yet: its period has not begun."""
+    return _(
+        "The project's period starts on %(date)s. You can mark it completed from "
+        "that day.",
+        date=format_date(starts, "long"),
+    )

@@ -17,10 +17,18 @@ from hub.extensions import db
 from hub.models import Community, Organization, Project, User
 from hub.models.evaluations import Conclusion
 from hub.models.organizations import TransitionNotAllowed
-from hub.models.projects import Funding, LinkState, ProjectNotLinked, ProjectState
+from hub.models.places import in_place_order
+from hub.models.projects import (
+    Funding,
+    LinkState,
+    ProjectNotLinked,
+    ProjectNotStarted,
+    ProjectState,
+)
 from hub.organizations.policy import is_staff, reviewed_street_ids
 from hub.permissions import Permission
 from hub.projects import forms, policy, services
+from hub.projects.labels import not_started_message
 from hub.shifts.queries import upcoming_query, upcoming_shifts
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
@@ -125,10 +133,8 @@ def organization_projects(org_id: int):
 
 
 def _community_choices(street_id: int) -> list[SelectChoice]:
-    communities = db.session.scalars(
-        select(Community)
-        .where(Community.street_id == street_id)
-        .order_by(Community.name)
+    communities = in_place_order(
+        db.session.scalars(select(Community).where(Community.street_id == street_id))
     )
     return [SelectChoice(c.id, c.name) for c in communities]
 
@@ -222,6 +228,11 @@ def _manage_page(project: Project, status: int = 200, **extra: Any):  # noqa: AN
         "has_social_workers": bool(workers),
         "cancel_form": extra.pop("cancel_form", None) or forms.ReasonForm(),
         "form": forms.NoteForm(),
+        "not_started": (
+            not_started_message(project.period_start)
+            if project.state == ProjectState.IN_PROGRESS and not project.may_complete()
+            else None
+        ),
     }
     return render_template("projects/manage.html", **context), status
 
@@ -278,6 +289,9 @@ def staff_step(project_id: int, step: str):
     project = _load(project_id, policy.can_manage_project)
     try:
         _STAFF_STEPS[step](project, by=current_user)
+    except ProjectNotStarted as early:
+        db.session.rollback()
+        flash(not_started_message(early.starts), "warning")
     except TransitionNotAllowed:
         db.session.rollback()
         flash(_("This step is not possible now."), "warning")

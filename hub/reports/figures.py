@@ -14,6 +14,7 @@ from hub.models import Community, Organization, Project, RoleGrant, Shift, Signu
 from hub.models.evaluations import EvaluationMeeting, EvaluationWindow, Rating
 from hub.models.hours import HourRecord
 from hub.models.organizations import FilingState
+from hub.models.places import in_place_order
 from hub.models.projects import LinkState, ProjectState
 from hub.models.shifts import SignupState
 from hub.permissions import Qualification, Role
@@ -245,9 +246,7 @@ def staffing(scope: Scope) -> list[Staffing]:
     where = (
         Community.street_id == scope.id if scope.is_street else Community.id == scope.id
     )
-    communities = db.session.scalars(
-        select(Community).where(where).order_by(Community.name)
-    ).all()
+    communities = in_place_order(db.session.scalars(select(Community).where(where)))
     counts: dict[int, dict[str, int]] = {
         c.id: {"workers": 0, "graduates": 0, "certified": 0} for c in communities
     }

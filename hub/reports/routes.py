@@ -25,6 +25,7 @@ from hub.models import (
     User,
 )
 from hub.models.base import utcnow
+from hub.models.places import in_place_order
 from hub.organizations.policy import reviewed_street_ids
 from hub.permissions import Permission, Role
 from hub.projects.policy import community_social_worker_ids
@@ -113,11 +114,13 @@ def index():
     streets = db.session.scalars(
         select(Street).where(Street.id.in_(reviewed_street_ids(current_user)))
     ).all()
-    communities = db.session.scalars(
-        select(Community).where(
-            Community.id.in_(community_social_worker_ids(current_user))
+    communities = in_place_order(
+        db.session.scalars(
+            select(Community).where(
+                Community.id.in_(community_social_worker_ids(current_user))
+            )
         )
-    ).all()
+    )
     if len(streets) + len(communities) == 1:
         if streets:
             return redirect(url_for(".street", place_id=streets[0].id))

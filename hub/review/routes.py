@@ -15,6 +15,7 @@ from hub.models.organizations import FilingState, Stage, TransitionNotAllowed
 from hub.organizations import forms, policy, services
 from hub.organizations.labels import missing_label
 from hub.permissions import Permission
+from hub.projects.queue import approval_queue
 from hub.web.access import requires
 from hub.web.htmx import see_other
 
@@ -47,6 +48,7 @@ def queue():
         "review/queue.html",
         items=items,
         waiting=waiting_on_applicants,
+        waiting_projects=approval_queue(street_ids),
         due=services.REVIEW_DUE_WORKING_DAYS,
     )
 

@@ -8,19 +8,31 @@ from zoneinfo import ZoneInfo
 
 from babel import dates
 from flask import Flask
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale, get_timezone, gettext
 from flask_babel import lazy_gettext as _l
 
 
 def when(starts_at: datetime, ends_at: datetime | None = None) -> str:
-    """Like 12月6日 周六 09:00–11:30 (Asia/Shanghai); without an end, only the start."""
+    """Like 12月6日 周六 09:00–11:30 (Asia/Shanghai); without an end, only the start.
+
+    The one way a shift's time is put into words (pages, rosters, messages): an
+    end on the next day says so (22:00–次日 02:00), a later one gives its date.
+    """
     locale = get_locale()  # None outside a request: the product's default
-    return _when(str(locale or "zh_CN"), str(get_timezone()), starts_at, ends_at)
+    # Translated here, outside the cache: the catalogue needs the request's locale.
+    next_day = gettext("%(time)s (next day)")
+    return _when(
+        str(locale or "zh_CN"), str(get_timezone()), starts_at, ends_at, next_day
+    )
 
 
 @lru_cache(maxsize=8192)
 def _when(
-    locale: str, timezone: str, starts_at: datetime, ends_at: datetime | None
+    locale: str,
+    timezone: str,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    next_day: str = "%(time)s (next day)",
 ) -> str:
     """The same shifts are shown again and again: format each one once.
 
@@ -37,7 +49,10 @@ def _when(
     if ends_at is None:
         return fmt(starts_at, pattern)
     end = fmt(ends_at, "HH:mm")
-    if ends_at - starts_at >= timedelta(days=1):
+    days_later = (ends_at.astimezone(tz).date() - starts_at.astimezone(tz).date()).days
+    if days_later == 1 and ends_at - starts_at < timedelta(days=1):
+        end = next_day % {"time": end}
+    elif days_later >= 1:
         end = fmt(ends_at, pattern)
     return f"{fmt(starts_at, pattern)}–{end}"
 

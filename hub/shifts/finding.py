@@ -17,6 +17,7 @@ from hub.extensions import db
 from hub.localtime import local_date, zone
 from hub.models import Community, Project, Shift, Street
 from hub.models.base import utcnow
+from hub.models.places import in_place_order
 from hub.models.projects import ProjectState
 from hub.models.shifts import ShiftState
 from hub.shifts.forms import FindForm
@@ -152,11 +153,13 @@ def _places(form: FindForm) -> tuple[int | None, int | None]:
         )
     communities = []
     if street_id is not None:
-        communities = db.session.execute(
-            select(Community.id, Community.name)
-            .where(Community.street_id == street_id)
-            .order_by(Community.name)
-        ).all()
+        communities = in_place_order(
+            db.session.execute(
+                select(Community.id, Community.name).where(
+                    Community.street_id == street_id
+                )
+            ).all()
+        )
     if community_id not in {c for c, _name in communities}:
         community_id = None
     form.street.choices = [SelectChoice("", _("All streets"))] + [

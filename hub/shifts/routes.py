@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from hub.extensions import db, limiter
 from hub.models import Grid, Project, Shift, Signup
 from hub.models.base import utcnow
+from hub.models.places import in_place_order
 from hub.models.shifts import ACTIVE_STATES
 from hub.permissions import Permission
 from hub.projects import policy as project_policy
@@ -155,11 +156,8 @@ def mine():
 
 
 def _grid_choices(project: Project) -> list[SelectChoice]:
-    grids = db.session.scalars(
-        select(Grid)
-        .where(Grid.community_id == project.community_id)
-        .order_by(Grid.name)
-    )
+    here = Grid.community_id == project.community_id
+    grids = in_place_order(db.session.scalars(select(Grid).where(here)))
     return [SelectChoice(0, "—")] + [SelectChoice(g.id, g.name) for g in grids]
 
 

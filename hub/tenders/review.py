@@ -19,6 +19,7 @@ from hub import audit
 from hub.extensions import db
 from hub.models import Community, Proposal, Street, Tender
 from hub.models.base import utcnow
+from hub.models.places import place_sort_key
 from hub.models.tenders import ProposalState, TenderState
 from hub.money import format_money
 from hub.organizations.policy import reviewed_street_ids
@@ -92,15 +93,15 @@ def review_list():
 
 def _community_choices(street_ids: list[int]) -> list[SelectChoice]:
     rows = db.session.execute(
-        select(Community.id, Community.name, Street.name)
+        select(Community.id, Community.name, Street.name, Street.code)
         .join(Street, Community.street_id == Street.id)
         .where(Community.street_id.in_(street_ids))
-        .order_by(Street.code, Community.name)
     ).all()
+    rows.sort(key=lambda row: (row[3], place_sort_key(row[1])))
     several = len(street_ids) > 1
     return [
         SelectChoice(cid, f"{street} · {name}" if several else name)
-        for cid, name, street in rows
+        for cid, name, street, _code in rows
     ]
 
 

@@ -1,5 +1,10 @@
 """How many codes may go out: per number, per address, per purpose and day.
 
+A code a social worker has sent to a resident they register on their behalf
+(协助注册) counts against the worker instead of the address: a community centre
+registering its elders on one Wi-Fi is not blocked, and asks no picture challenge,
+while each worker has a daily cap and each number its usual limits.
+
 Counted in the rate limiter's storage (Redis when configured, so every server
 agrees), as moving windows, under keyed digests (no numbers or addresses in keys).
 """
@@ -41,27 +46,45 @@ def _wait(strategy: MovingWindowRateLimiter, item, *ids: str) -> int:  # noqa: A
     return max(1, math.ceil(reset - time.time()))
 
 
-def _checks(mobile: str, address: str, purpose: str) -> list[tuple[object, tuple]]:
+def _checks(
+    mobile: str, address: str, purpose: str, assisted_by: int | None = None
+) -> list[tuple[object, tuple]]:
     number = ("sms-number", number_digest(mobile))
-    where = ("sms-address", number_digest(f"addr:{address}"))
     today = ("sms-purpose", purpose)
     checks = [(item, number) for item in _limits("SMS_NUMBER_LIMITS")]
-    checks += [(item, where) for item in _limits("SMS_ADDRESS_LIMIT")]
+    if assisted_by is None:
+        where = ("sms-address", number_digest(f"addr:{address}"))
+        checks += [(item, where) for item in _limits("SMS_ADDRESS_LIMIT")]
+    else:
+        worker = ("sms-assisting", number_digest(f"worker:{assisted_by}"))
+        checks += [(item, worker) for item in _limits("ASSISTED_CODES_LIMIT")]
     checks += [(item, today) for item in _limits("SMS_DAILY_CAP")]
     return checks
 
 
-def decide(mobile: str, address: str, purpose: str, *, solved: bool) -> Decision:
-    """May a code go to ``mobile`` for ``purpose``, asked from ``address``?"""
+def decide(
+    mobile: str,
+    address: str,
+    purpose: str,
+    *,
+    solved: bool,
+    assisted_by: int | None = None,
+) -> Decision:
+    """May a code go to ``mobile`` for ``purpose``, asked from ``address`` (or by
+    the signed-in worker ``assisted_by``, registering a resident)?"""
     strategy = _strategy()
     waits = [
         _wait(strategy, item, *ids)
-        for item, ids in _checks(mobile, address, purpose)
+        for item, ids in _checks(mobile, address, purpose, assisted_by)
         if not strategy.test(item, *ids)
     ]
     if waits:  # the longest wait: trying after the first one ends would fail too
         return Decision(False, max(waits))
-    if not solved and _needs_challenge(strategy, address, purpose):
+    if (
+        assisted_by is None
+        and not solved
+        and _needs_challenge(strategy, address, purpose)
+    ):
         return Decision(False, challenge=True)
     return Decision(True)
 
@@ -82,11 +105,15 @@ def _needs_challenge(
     return False
 
 
-def count(mobile: str, address: str, purpose: str) -> None:
+def count(
+    mobile: str, address: str, purpose: str, *, assisted_by: int | None = None
+) -> None:
     """Count a code that is going out against every limit."""
     strategy = _strategy()
-    for item, ids in _checks(mobile, address, purpose):
+    for item, ids in _checks(mobile, address, purpose, assisted_by):
         strategy.hit(item, *ids)
+    if assisted_by is not None:
+        return  # the worker's cap stands for the address here
     after = current_app.config["SMS_CHALLENGE_AFTER"]
     strategy.hit(
         parse_many(f"{after} per hour")[0],

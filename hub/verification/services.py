@@ -39,6 +39,7 @@ def send_code(
     solved_challenge: bool = False,
     deliver: bool = True,
     user: User | None = None,
+    assisted_by: User | None = None,
     now: datetime | None = None,
 ) -> VerificationCode | None:
     """Queue a new code for ``mobile``; earlier open codes for the same use go void.
@@ -47,14 +48,23 @@ def send_code(
     answered first. The caller answers the same whether or not the number has an
     account, so the answer tells nobody which numbers are registered: with
     ``deliver=False`` (no account to sign in to) the limits count, nothing is sent.
+    ``assisted_by``: the social worker registering the holder on their behalf; the
+    code counts against the worker's cap instead of the address.
     """
     now = now or utcnow()
-    decision = limits.decide(mobile, address, purpose.value, solved=solved_challenge)
+    worker_id = assisted_by.id if assisted_by is not None else None
+    decision = limits.decide(
+        mobile,
+        address,
+        purpose.value,
+        solved=solved_challenge,
+        assisted_by=worker_id,
+    )
     if decision.challenge:
         raise ChallengeRequired()
     if not decision.allowed:
         raise TooManyCodes(decision.retry_after)
-    limits.count(mobile, address, purpose.value)
+    limits.count(mobile, address, purpose.value, assisted_by=worker_id)
     if not deliver:
         return None
     db.session.execute(

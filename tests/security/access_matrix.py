@@ -149,6 +149,7 @@ ORGANIZERS_A = "login 403 ok 403 ok 403 403 403 403"  # org A's staff, A's coord
 VOLUNTEER_ONLY_403 = "login ok 403 403 403 403 403 403 403"
 VOLUNTEER_ONLY_404 = "login ok 404 404 404 404 404 404 404"
 SOCIAL_WORKERS = "login 403 403 403 ok ok 403 403 403"
+SOCIAL_WORKER_A = "login 403 403 403 ok 403 403 403 403"  # B's worker: not theirs
 REVIEWERS = "login 403 403 403 403 403 ok ok 403"
 REVIEWER_A = "login 403 403 403 403 403 ok 404 403"  # B's reviewer: hidden
 REPORTERS = "login 403 403 403 ok ok ok ok 403"
@@ -192,6 +193,27 @@ MATRIX: list[Case] = [
     row("auth.logout", "POST", ALL),
     row("auth.account", "GET", USER),
     *both("auth.change_password", USER),
+    # Register a resident (协助注册): only a social worker of that community (whose
+    # own number is proved: tests/web/test_assisted_registration.py). Without a
+    # number sent, the later steps lead back to the first (303: ok).
+    *both(
+        "auth.assisted_register",
+        SOCIAL_WORKER_A,
+        "community A",
+        community_id="@community_a",
+    ),
+    *both(
+        "auth.assisted_register_code",
+        SOCIAL_WORKER_A,
+        "community A",
+        community_id="@community_a",
+    ),
+    *both(
+        "auth.assisted_register_details",
+        SOCIAL_WORKER_A,
+        "community A",
+        community_id="@community_a",
+    ),
     *both("activation.activate", ALL, "imported account", token="@activation_token"),
     # Number changes by the street, and SMS volume: reviewers and admins. The world
     # holds no change, so its rows show the role check on a missing one; the street

@@ -120,6 +120,39 @@ def test_post_need_derives_community_and_street_from_the_grid() -> None:
     assert _kinds(worker) == ["need_posted"]
 
 
+def test_a_need_without_a_grid_goes_to_the_communitys_social_workers() -> None:
+    community = factories.CommunityFactory()
+    worker = factories.social_worker(community=community)
+    need = services.post_need(
+        factories.UserFactory(),
+        community=community,
+        category="elderly",
+        description="不知道自己在哪个网格。",
+    )
+    assert need.grid_id is None and need.community_id == community.id
+    assert need.street_id == community.street_id
+    assert need.place_names == [community.name]
+    assert _kinds(worker) == ["need_posted_no_grid"]
+    queue = queries.triage_queue([community.id])
+    assert [item.need.id for item in queue] == [need.id]
+    org = factories.approved_organization()
+    org.communities.append(community)
+    db.session.flush()
+    services.assign_need(need, by=worker, organization=org)
+    assert need.state == NeedState.TRIAGED
+
+
+def test_a_grid_of_another_community_is_refused() -> None:
+    with pytest.raises(services.GridNotInCommunity):
+        services.post_need(
+            factories.UserFactory(),
+            community=factories.CommunityFactory(),
+            grid=factories.GridFactory(),
+            category="elderly",
+            description="网格不对。",
+        )
+
+
 def test_photo_must_be_a_jpeg_or_png_by_content(app) -> None:  # noqa: ANN001
     with pytest.raises(UploadRefused) as refused:
         factories.need(photo=io.BytesIO(b"just some text, called photo.jpg"))
@@ -176,7 +209,7 @@ def test_assign_refuses_unapproved_and_revoked_organizations() -> None:
 
 
 def test_assign_to_a_project_of_the_community_names_its_organization() -> None:
-    project = factories.project()
+    project = factories.recruiting_project()
     need = factories.need(grid=factories.GridFactory(community=project.community))
     worker = factories.social_worker(community=project.community)
     services.assign_need(need, by=worker, project=project, note="请联系居民")
@@ -186,7 +219,7 @@ def test_assign_to_a_project_of_the_community_names_its_organization() -> None:
 
 
 def test_assign_refuses_a_finished_or_foreign_project() -> None:
-    project = factories.project()
+    project = factories.recruiting_project()
     need = factories.need(grid=factories.GridFactory(community=project.community))
     worker = factories.social_worker(community=project.community)
     project_services.cancel_project(
@@ -194,9 +227,48 @@ def test_assign_refuses_a_finished_or_foreign_project() -> None:
     )
     with pytest.raises(services.ProjectNotHere):
         services.assign_need(need, by=worker, project=project)
-    elsewhere = factories.project()
+    elsewhere = factories.recruiting_project()
     with pytest.raises(services.ProjectNotHere):
         services.assign_need(need, by=worker, project=elsewhere)
+
+
+def _projects_in_every_state(community):  # noqa: ANN001, ANN202
+    """One project of ``community`` per state a need may or may not go to."""
+    org = factories.approved_organization()
+    org.communities.append(community)
+    owner = factories.owner_of(org)
+    draft = factories.project(org, community, title="草稿项目")
+    pending = factories.project(org, community, title="待审批项目")
+    project_services.submit_project(pending, by=owner)
+    recruiting = factories.recruiting_project(org=org, community=community)
+    working = factories.recruiting_project(org=org, community=community)
+    project_services.start_project(working, by=owner)
+    done = factories.recruiting_project(org=org, community=community)
+    project_services.start_project(done, by=owner)
+    project_services.complete_project(done, by=owner)
+    return {
+        "draft": draft,
+        "pending": pending,
+        "recruiting": recruiting,
+        "in_progress": working,
+        "completed": done,
+    }
+
+
+def test_only_running_projects_are_offered_and_accepted() -> None:
+    community = factories.CommunityFactory()
+    projects = _projects_in_every_state(community)
+    need = factories.need(grid=factories.GridFactory(community=community))
+    worker = factories.social_worker(community=community)
+    offered = {p.id for p in services.eligible_projects(need)}
+    assert offered == {projects["recruiting"].id, projects["in_progress"].id}
+    for name in ("draft", "pending", "completed"):
+        assert not projects[name].may_take_need(community.id)
+        with pytest.raises(services.ProjectNotHere):
+            services.assign_need(need, by=worker, project=projects[name])
+    assert need.state == NeedState.OPEN
+    services.assign_need(need, by=worker, project=projects["in_progress"])
+    assert need.project_id == projects["in_progress"].id
 
 
 def test_decline_tells_the_resident_why() -> None:

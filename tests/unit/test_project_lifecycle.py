@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -53,6 +53,7 @@ def test_every_transition(current: ProjectState, target: ProjectState) -> None:
         link_state=LinkState.ACCEPTED,
         community_id=1,
         organization_id=1,
+        period_start=date(2026, 1, 1),
     )
     if (current.value, target.value) in ALLOWED:
         project.move(target, reason="r")
@@ -266,3 +267,37 @@ def test_fail_bars_the_organization_from_tenders_for_twelve_months() -> None:
     assert not org.may_propose
     with pytest.raises(services.NotAllowedForOrganization):
         factories.project(org=org)
+
+
+def _in_progress_starting(days_from_today: int) -> tuple[Project, object]:
+    from hub.models.projects import local_today
+
+    start = local_today() + timedelta(days=days_from_today)
+    project = factories.recruiting_project(
+        period_start=start, period_end=start + timedelta(days=90)
+    )
+    owner = factories.owner_of(project.organization)
+    services.start_project(project, by=owner)
+    return project, owner
+
+
+def test_a_project_is_not_completed_before_its_period_starts() -> None:
+    from hub.models.projects import ProjectNotStarted
+
+    project, owner = _in_progress_starting(7)
+    assert not project.may_complete()
+    with pytest.raises(ProjectNotStarted) as refused:
+        services.complete_project(project, by=owner)
+    assert refused.value.starts == project.period_start
+    assert project.state == ProjectState.IN_PROGRESS
+    assert not db.session.scalar(
+        select(AuditEntry).where(AuditEntry.to_state == ProjectState.COMPLETED)
+    )
+
+
+def test_a_project_may_be_completed_from_the_day_its_period_starts() -> None:
+    project, owner = _in_progress_starting(0)
+    assert project.may_complete()
+    services.complete_project(project, by=owner)
+    assert project.state == ProjectState.COMPLETED
+    assert not project.may_complete()  # only an in-progress project

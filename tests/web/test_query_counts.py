@@ -246,9 +246,14 @@ def test_reviewer_filing_queue(client, login, world) -> None:
                 from hub.organizations import services as org_services
 
                 org_services.request_changes(org, by=world.reviewer, comment="补充材料")
+            if i % 3 == 0:
+                # Projects waiting for approval are listed too.
+                org, owner, _worker = world.org(i)
+                pending = factories.project(org=org, title=f"待审批{i}")
+                project_services.submit_project(pending, by=owner)
 
     login(world.reviewer)
-    _same_count(client, grow, lambda: _ok(client.get("/review/filings")), 7)
+    _same_count(client, grow, lambda: _ok(client.get("/review/filings")), 10)
 
 
 def test_street_dashboard(client, login, world) -> None:

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from hub.auth.routes import codes, password  # noqa: E402, F401 - register routes
+from hub.auth.routes import assisted, codes, password  # noqa: E402, F401 - routes

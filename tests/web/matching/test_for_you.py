@@ -119,3 +119,19 @@ def test_pending_invitation_shows_on_home_with_accept(client, login) -> None:
     page = client.get("/").get_data(as_text=True)
     assert f'id="invitation-{invitation.id}"' in page
     assert f'action="/shift-invitations/{invitation.id}/accept"' in page
+
+
+def test_nothing_fits_says_so_without_the_for_you_heading(client, login) -> None:
+    profile = factories.volunteer_profile()
+    login(profile.user)
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="for-you"' in page
+    assert "暂时没有合适的班次" in page
+    assert "为您推荐" not in page and 'id="for-you-heading"' not in page
+
+
+def test_onboarding_card_has_no_for_you_heading(client, login) -> None:
+    login(factories.volunteer())
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/me/profile"' in page
+    assert 'id="for-you-heading"' not in page

@@ -93,7 +93,7 @@ def test_assign_with_htmx_returns_the_need_fragment(client, login) -> None:
 
 
 def test_social_worker_assigns_to_a_project_of_the_community(client, login) -> None:
-    project = factories.project()
+    project = factories.recruiting_project()
     need = factories.need(grid=factories.GridFactory(community=project.community))
     login(factories.social_worker(community=project.community))
     response = client.post(
@@ -103,6 +103,24 @@ def test_social_worker_assigns_to_a_project_of_the_community(client, login) -> N
     saved = db.session.get(ServiceNeed, need.id)
     assert saved.project_id == project.id
     assert saved.organization_id == project.organization_id
+
+
+def test_assign_list_offers_only_running_projects(client, login) -> None:
+    running = factories.recruiting_project(title="正在招募的项目")
+    draft = factories.project(
+        running.organization, running.community, title="还是草稿的项目"
+    )
+    need = factories.need(grid=factories.GridFactory(community=running.community))
+    login(factories.social_worker(community=running.community))
+    page = client.get(f"/needs/{need.id}").get_data(as_text=True)
+    assert f'value="project:{running.id}"' in page
+    assert f'value="project:{draft.id}"' not in page and "还是草稿的项目" not in page
+    response = client.post(
+        f"/needs/{need.id}/assign", data={"target": f"project:{draft.id}"}
+    )
+    assert response.status_code == 422
+    assert 'id="target-error"' in response.get_data(as_text=True)
+    assert _state(need) == NeedState.OPEN
 
 
 def test_assign_needs_a_target_from_the_list(client, login) -> None:

@@ -68,18 +68,18 @@ def test_form_starts_from_the_home_grid(client, login) -> None:
     assert "锁三第1网格" in page
 
 
-def test_empty_description_and_grid_are_refused_beside_the_fields(
+def test_empty_description_and_community_are_refused_beside_the_fields(
     client, login
 ) -> None:
     grid = factories.GridFactory()
     login(factories.volunteer())
     response = client.post(
         "/needs/new",
-        data=_form(grid, grid_id="", description="", category="legal"),
+        data=_form(grid, community_id="", description="", category="legal"),
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="description-error"' in html and 'id="grid_id-error"' in html
+    assert 'id="description-error"' in html and 'id="community_id-error"' in html
     assert '<option selected value="legal">' in html
     assert _count() == 0
 
@@ -115,6 +115,24 @@ def test_a_pdf_is_not_a_photo(client, login) -> None:
     response = client.post("/needs/new", data=data)
     assert response.status_code == 422
     assert 'id="photo-error"' in response.get_data(as_text=True)
+
+
+def test_a_need_without_a_grid_is_raised_in_the_community(client, login) -> None:
+    grid = factories.GridFactory()
+    worker = factories.social_worker(community=grid.community)
+    login(factories.volunteer())
+    form = client.get(f"/needs/new?community_id={grid.community_id}")
+    assert "网格（可不选）" in form.get_data(as_text=True)
+    response = client.post("/needs/new", data=_form(grid, grid_id=""))
+    assert response.status_code == 303
+    need = db.session.scalar(select(ServiceNeed))
+    assert need.grid_id is None and need.community_id == grid.community_id
+    page = client.get(f"/needs/{need.id}").get_data(as_text=True)
+    assert "未选网格" in page
+    client.post("/logout")
+    login(worker)
+    queue = client.get("/coordination/needs").get_data(as_text=True)
+    assert f"/needs/{need.id}" in queue
 
 
 def test_grid_from_another_community_is_refused(client, login) -> None:

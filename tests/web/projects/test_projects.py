@@ -257,3 +257,24 @@ def test_social_worker_home_shows_requests_waiting(client, login) -> None:
     html = client.get("/").get_data(as_text=True)
     assert 'href="/coordination"' in html
     assert "1" in html.split('href="/coordination"')[1][:400]
+
+
+def test_completing_before_the_start_is_not_offered_and_refused(client, login) -> None:
+    from datetime import timedelta
+
+    from hub.models.projects import local_today
+
+    start = local_today() + timedelta(days=10)
+    project = factories.recruiting_project(
+        period_start=start, period_end=start + timedelta(days=60)
+    )
+    owner = login(factories.owner_of(project.organization))
+    services.start_project(project, by=owner)
+    page = client.get(f"/projects/{project.id}/manage").get_data(as_text=True)
+    assert f"/projects/{project.id}/complete" not in page
+    assert page.count("项目周期从") == 1  # said beside where the button would be
+    response = client.post(f"/projects/{project.id}/complete")
+    assert response.status_code == 303
+    assert _reload(project).state == ProjectState.IN_PROGRESS
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert page.count("项目周期从") == 2  # and in the message at the top
