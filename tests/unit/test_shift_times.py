@@ -11,8 +11,8 @@ from hub.extensions import db
 from hub.models import User
 from hub.models.base import utcnow
 from hub.shifts import services, when
-from hub.web.fields import SHANGHAI
 from tests import factories
+from tests.factories import SHANGHAI
 
 
 def _at(day: int, hour: int, minute: int = 0) -> datetime:

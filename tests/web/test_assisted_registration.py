@@ -283,7 +283,7 @@ def test_home_offers_it_to_the_communitys_social_worker_only(client, login) -> N
 
 
 def test_the_service_refuses_a_worker_of_another_community_too() -> None:
-    from hub.auth import assisted
+    from hub.verification import assisted
 
     community = factories.CommunityFactory()
     stranger = factories.social_worker(community=factories.CommunityFactory())

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from hub.auth import assisted, forms, services
+from hub.auth import forms, services
 from hub.auth.labels import code_error
 from hub.auth.policy import can_assist_registration
 from hub.auth.proof import PROOF_LIFETIME
@@ -26,6 +26,7 @@ from hub.extensions import db
 from hub.models import Community
 from hub.permissions import Permission
 from hub.phones import mask_mobile
+from hub.verification import assisted
 from hub.verification.services import check_code
 from hub.web.access import requires
 from hub.web.htmx import see_other
