@@ -11,12 +11,23 @@ from html import unescape
 import pytest
 
 from hub.extensions import db
-from hub.models import Organization, Project, Signup
+from hub.models import (
+    Document,
+    Organization,
+    Project,
+    Proposal,
+    RoleGrant,
+    ServiceNeed,
+    Signup,
+)
+from hub.models.needs import NeedState
 from hub.models.organizations import FilingState
-from hub.models.projects import ProjectState
+from hub.models.projects import ProjectState, ProposalState
+from hub.permissions import Role
 from hub.projects import services as projects
 from hub.shifts import services as shifts
 from tests import factories
+from tests.tender_factories import approved_org, open_tender, propose
 
 HX = {"HX-Request": "true"}
 YES = {"confirm": "yes"}
@@ -105,6 +116,76 @@ def _complete_project(login) -> Action:  # noqa: ANN001
     )
 
 
+def _withdraw_need(login) -> Action:  # noqa: ANN001
+    me = login(factories.volunteer())
+    need = factories.need(resident=me)
+    return Action(
+        url=f"/needs/{need.id}/withdraw",
+        page=f"/needs/{need.id}",
+        done=lambda: db.session.get(ServiceNeed, need.id).state == NeedState.WITHDRAWN,
+        words=need.summary,
+        fields={},
+    )
+
+
+def _withdraw_proposal(login) -> Action:  # noqa: ANN001
+    tender = open_tender()
+    org = approved_org()
+    staff = login(factories.org_staff(organization=org))
+    proposal = propose(tender, org, 5_000_000, by=staff)
+    return Action(
+        url=f"/tenders/{tender.id}/proposal/withdraw?org={org.id}",
+        page=f"/tenders/{tender.id}",
+        done=lambda: (
+            db.session.get(Proposal, proposal.id).state == ProposalState.WITHDRAWN
+        ),
+        words=tender.title,
+        fields={},
+    )
+
+
+def _remove_document(login) -> Action:  # noqa: ANN001
+    owner = factories.volunteer()
+    org = factories.complete_application(factories.application(owner=owner))
+    document = org.documents[0]
+    login(owner)
+    return Action(
+        url=f"/filings/{org.id}/documents/{document.id}/remove",
+        page=f"/filings/{org.id}",
+        done=lambda: db.session.get(Document, document.id).removed_at is not None,
+        words=document.original_name,
+        fields={},
+    )
+
+
+def _remove_staff(login) -> Action:  # noqa: ANN001
+    owner = factories.volunteer()
+    org = factories.application(owner=owner)
+    member = factories.org_staff(organization=org, role=Role.ORG_MANAGER)
+    grant = member.grants_for(Role.ORG_MANAGER)[0]
+    login(owner)
+    return Action(
+        url=f"/organizations/{org.id}/staff/{grant.id}/remove",
+        page=f"/organizations/{org.id}/staff",
+        done=lambda: db.session.get(RoleGrant, grant.id).revoked_at is not None,
+        words=member.name,
+        fields={},
+    )
+
+
+def _revoke_role(login) -> Action:  # noqa: ANN001
+    login(factories.admin())
+    person = factories.reviewer()
+    grant = person.grants_for(Role.STREET_REVIEWER)[0]
+    return Action(
+        url=f"/admin/grants/{grant.id}/revoke",
+        page=f"/admin/users/{person.id}",
+        done=lambda: db.session.get(RoleGrant, grant.id).revoked_at is not None,
+        words=person.name,
+        fields={},
+    )
+
+
 ACTIONS = pytest.mark.parametrize(
     "make",
     [
@@ -113,8 +194,24 @@ ACTIONS = pytest.mark.parametrize(
         _approve_filing,
         _approve_project,
         _complete_project,
+        _withdraw_need,
+        _withdraw_proposal,
+        _remove_document,
+        _remove_staff,
+        _revoke_role,
     ],
-    ids=["cancel-card", "cancel-mine", "approve-filing", "approve-project", "complete"],
+    ids=[
+        "cancel-card",
+        "cancel-mine",
+        "approve-filing",
+        "approve-project",
+        "complete",
+        "withdraw-need",
+        "withdraw-proposal",
+        "remove-document",
+        "remove-staff",
+        "revoke-role",
+    ],
 )
 
 
