@@ -285,7 +285,7 @@ def staff_step(project_id: int, step: str):
                 title=project.title,
             ),
             yes=_("Yes, it is completed"),
-            no=_("Not yet"),
+            no=_("Not now"),
             back=url_for("projects.manage", project_id=project.id),
         )
         if asked:
@@ -447,7 +447,7 @@ def approve(project_id: int):
     asked = ask_first(
         _("Approve %(title)s? It starts recruiting volunteers.", title=project.title),
         yes=_("Yes, approve"),
-        no=_("Not yet"),
+        no=_("Not now"),
         back=url_for("projects.review", project_id=project.id),
     )
     if asked:

@@ -102,7 +102,7 @@ def approve(org_id: int):
     asked = ask_first(
         _("Approve %(name)s and issue its filing number?", name=org.name),
         yes=_("Yes, approve"),
-        no=_("Not yet"),
+        no=_("Not now"),
         back=url_for("review.filing", org_id=org.id),
     )
     if asked:
