@@ -32,7 +32,7 @@ def _toast(response) -> str:  # noqa: ANN001
     html = response.get_data(as_text=True)
     assert "<html" not in html
     assert 'hx-swap-oob="innerHTML:#toasts"' in html
-    assert 'class="toast"' in html and "data-toast-close" in html
+    assert '<div class="toast" role="alert"' in html and "data-toast-close" in html
     return html
 
 
@@ -255,7 +255,7 @@ def test_htmx_server_error_is_a_toast(tmp_path) -> None:
 
 def test_every_page_has_the_toast_region_and_offline_message(client) -> None:
     html = client.get("/privacy").get_data(as_text=True)
-    assert 'id="toasts"' in html and 'role="alert"' in html
+    assert '<div id="toasts" class="toasts"></div>' in html
     assert '<template id="toast-offline">' in html
     assert '<template id="toast-failed">' in html
     assert "/static/js/toasts" in html
