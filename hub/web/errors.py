@@ -105,6 +105,15 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_e: HTTPException):  # noqa: ANN202
+        if is_htmx():
+            # A tap on something that is gone (removed, or cancelled elsewhere).
+            return toast(
+                _("This is no longer here. Reload the page to see it as it is now."),
+                status=404,
+                kind="missing",
+                link=page_came_from() or url_for("main.home"),
+                link_label=_("Reload the page"),
+            )
         return _page(
             404,
             _("Page not found"),

@@ -129,3 +129,32 @@ def test_offline_tap_shows_toast_and_nothing_was_sent(
     expect(toast).to_have_count(0)  # connected again: the message went
     check(page)
     assert _signed_up(live_server, shift_id) == 1
+
+
+def test_an_answer_without_a_toast_still_says_something_went_wrong(
+    browsing: Browsing, live_server: LiveServer, check: Check
+) -> None:
+    """A proxy's own error page (502) carries no toast: the page's script says it."""
+    mobile = "13950000003"
+    project_id, shift_id = _shift_and_volunteer(live_server, mobile, "楼道清洁日")
+    page = browsing.open()
+    page.goto(f"/login?next=/projects/{project_id}")
+    check(page)
+    log_in(page, check, mobile, factories.DEFAULT_PASSWORD)
+
+    page.route(
+        f"**/shifts/{shift_id}/signup",
+        lambda route: route.fulfill(
+            status=502, content_type="text/html", body="<h1>502 Bad Gateway</h1>"
+        ),
+    )
+    card = page.locator(f"#shift-{shift_id}")
+    card.locator("form[action$='/signup'] button").click()
+    toast = page.locator("#toasts [data-toast=failed]")
+    expect(toast).to_be_visible()
+    expect(toast.locator("a.toast-action")).to_have_attribute(
+        "href", re.compile(rf"/projects/{project_id}$")
+    )
+    expect(card).not_to_contain_text("502")  # nothing of the answer was swapped in
+    _expected_failures(browsing, "status of 502")
+    check(page)

@@ -221,7 +221,9 @@ def test_htmx_not_found_is_a_toast(client, login) -> None:
     login(factories.volunteer())
     response = client.post("/signups/999999/cancel", headers=_hx("/my/shifts"))
     assert response.status_code == 404
-    assert 'data-toast="missing"' in _toast(response)
+    html = _toast(response)
+    assert 'data-toast="missing"' in html
+    assert _link(html) == "/my/shifts"  # reload the page as it is now
 
 
 def test_plain_not_found_is_still_a_page(client, login) -> None:
