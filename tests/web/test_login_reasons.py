@@ -8,6 +8,8 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from hub.hours import tokens
 from hub.models.base import utcnow
 from hub.models.verification import Purpose
@@ -113,8 +115,9 @@ def test_creating_an_account_from_a_qr_login_returns_to_the_check_in(client) -> 
     assert done.headers["Location"] == link
 
 
-def test_creating_an_account_without_next_goes_to_the_profile(client) -> None:
-    page = client.get("/register").get_data(as_text=True)
+@pytest.mark.parametrize("url", ["/register", "/register?next=//evil.example/x"])
+def test_creating_an_account_without_next_goes_to_the_profile(client, url) -> None:
+    page = client.get(url).get_data(as_text=True)
     mobile = "13912345671"
     sent = client.post(_action(page), data={"mobile": mobile})
     proved = client.post(

@@ -239,7 +239,8 @@ def register_details():
         proof.use_proof()
         db.session.commit()
         login_user(user)
-        if request.args.get("next"):
+        back = safe_next(value=request.args.get("next", ""))
+        if back != url_for("main.home"):
             # Back to what they came to do (a check-in, a shift); the profile later.
             flash(
                 _(
@@ -249,7 +250,7 @@ def register_details():
                 ),
                 "success",
             )
-            return see_other(safe_next())
+            return see_other(back)
         flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
         # A new account has no volunteer profile yet: onboarding comes next.
         return see_other(url_for("profiles.edit"))
