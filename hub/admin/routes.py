@@ -14,9 +14,17 @@ from hub.errors import DuplicateName, InvalidGrant, NumberNotVerified, SelfGrant
 from hub.extensions import db
 from hub.models import Community, Grid, Organization, RoleGrant, Street, User
 from hub.models.places import in_place_order, place_sort_key
-from hub.permissions import ROLE_SCOPES, Permission, Qualification, Role, Scope
+from hub.permissions import (
+    ROLE_LABELS,
+    ROLE_SCOPES,
+    Permission,
+    Qualification,
+    Role,
+    Scope,
+)
 from hub.phones import normalize_mobile
 from hub.web.access import requires
+from hub.web.confirm import ask_first
 from hub.web.htmx import is_htmx, see_other
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -264,6 +272,19 @@ def revoke(grant_id: int):
     grant = db.get_or_404(RoleGrant, grant_id)
     if grant.revoked_at is not None:
         abort(404)
+    asked = ask_first(
+        _(
+            "Revoke the role %(role)s from %(name)s?",
+            role=ROLE_LABELS[Role(grant.role)],
+            name=grant.user.name,
+        ),
+        yes=_("Yes, revoke it"),
+        no=_("Keep it"),
+        back=url_for("admin.user", user_id=grant.user_id),
+        danger=True,
+    )
+    if asked:
+        return asked
     services.revoke_grant(grant, by=current_user)
     db.session.commit()
     flash(_("Role revoked."), "success")

@@ -34,10 +34,12 @@ from hub.models.base import utcnow
 from hub.models.hours import RecordState
 from hub.models.shifts import SignupState
 from hub.permissions import Permission
+from hub.shifts import when
 from hub.shifts.policy import can_organize_shift
 from hub.shifts.poster import qr_svg
 from hub.web.access import public, requires
 from hub.web.htmx import is_htmx, see_other
+from hub.web.reasons import login_reason
 
 bp = Blueprint("checkin", __name__)
 
@@ -349,6 +351,27 @@ def _scanner_key() -> str:
     if current_user.is_authenticated:
         return f"checkin-scan:{current_user.id}"
     return f"checkin-scan-addr:{get_remote_address()}"
+
+
+@login_reason("checkin.attend")
+def _why_log_in(shift_id: int) -> str | None:
+    """The login page reached from a check-in says which shift it is for."""
+    shift = db.session.get(Shift, shift_id)
+    if shift is None:
+        return None
+    return _(
+        "Log in to check in to %(project)s, %(when)s.",
+        project=shift.project.title,
+        when=when(shift.starts_at, shift.ends_at),
+    )
+
+
+@login_reason("checkin.scan")
+def _why_log_in_to_scan(token: str) -> str | None:
+    try:
+        return _why_log_in(tokens.read_link_token(token).shift_id)
+    except tokens.BadToken:
+        return None
 
 
 @bp.route("/c/<token>", methods=["GET", "POST"])

@@ -32,6 +32,7 @@ from hub.needs.labels import photo_error
 from hub.permissions import Permission
 from hub.uploads import UploadRefused, document_path
 from hub.web.access import requires
+from hub.web.confirm import ask_first
 from hub.web.htmx import is_htmx, see_other
 
 bp = Blueprint("needs", __name__)
@@ -244,6 +245,18 @@ def photo(need_id: int):
 def withdraw(need_id: int):
     """The resident takes back a need nobody has taken on yet."""
     need = load_need(need_id, policy.is_resident)
+    asked = ask_first(
+        _(
+            "Withdraw “%(need)s”? Nobody will work on it any more.",
+            need=need.summary,
+        ),
+        yes=_("Yes, withdraw it"),
+        no=_("Keep it"),
+        back=url_for("needs.show", need_id=need.id),
+        danger=True,
+    )
+    if asked:
+        return asked
     try:
         services.withdraw_need(need, by=current_user)
     except TransitionNotAllowed:

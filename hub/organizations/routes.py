@@ -35,6 +35,7 @@ from hub.phones import mask_mobile
 from hub.uploads import UploadRefused, document_path
 from hub.verification.services import check_code, send_code
 from hub.web.access import public, requires
+from hub.web.confirm import ask_first
 from hub.web.downloads import attachment
 from hub.web.htmx import is_htmx, see_other
 
@@ -276,6 +277,15 @@ def remove_document(org_id: int, document_id: int):
     document = db.get_or_404(Document, document_id)
     if document.organization_id != org.id or document.removed_at is not None:
         abort(404)
+    asked = ask_first(
+        _("Remove %(name)s from the application?", name=document.original_name),
+        yes=_("Yes, remove it"),
+        no=_("Keep it"),
+        back=url_for("organizations.application", org_id=org.id),
+        danger=True,
+    )
+    if asked:
+        return asked
     services.remove_document(document, by=current_user)
     db.session.commit()
     flash(_("Document removed."), "success")
@@ -394,6 +404,21 @@ def remove_member(org_id: int, grant_id: int):
     leaving = grant.user_id == current_user.id
     if not (leaving or policy.can_manage_staff(current_user, org)):
         abort(403)
+    asked = ask_first(
+        _("Leave %(organization)s?", organization=org.name)
+        if leaving
+        else _(
+            "Remove %(name)s from the staff of %(organization)s?",
+            name=grant.user.name,
+            organization=org.name,
+        ),
+        yes=_("Yes, leave") if leaving else _("Yes, remove"),
+        no=_("Stay") if leaving else _("Keep"),
+        back=url_for("organizations.staff_page", org_id=org.id),
+        danger=True,
+    )
+    if asked:
+        return asked
     try:
         staff.remove_staff(grant, by=current_user)
     except staff.LastOwner:

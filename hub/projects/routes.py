@@ -31,6 +31,7 @@ from hub.projects import forms, policy, services
 from hub.projects.labels import not_started_message
 from hub.shifts.queries import upcoming_query, upcoming_shifts
 from hub.web.access import public, requires
+from hub.web.confirm import ask_first
 from hub.web.htmx import see_other
 from hub.web.state_tabs import chosen_state, counts_by_state
 
@@ -287,6 +288,19 @@ _STAFF_STEPS: dict[str, Callable[..., None]] = {
 def staff_step(project_id: int, step: str):
     """The organization moves its project on: submit, start, complete."""
     project = _load(project_id, policy.can_manage_project)
+    if step == "complete":
+        asked = ask_first(
+            _(
+                "Mark %(title)s as completed? The work ends and the evaluation "
+                "can start.",
+                title=project.title,
+            ),
+            yes=_("Yes, it is completed"),
+            no=_("Not now"),
+            back=url_for("projects.manage", project_id=project.id),
+        )
+        if asked:
+            return asked
     try:
         _STAFF_STEPS[step](project, by=current_user)
     except ProjectNotStarted as early:
@@ -444,6 +458,14 @@ def review(project_id: int):
 def approve(project_id: int):
     """Approve a linked project: it starts recruiting volunteers."""
     project = _reviewable(project_id)
+    asked = ask_first(
+        _("Approve %(title)s? It starts recruiting volunteers.", title=project.title),
+        yes=_("Yes, approve"),
+        no=_("Not now"),
+        back=url_for("projects.review", project_id=project.id),
+    )
+    if asked:
+        return asked
     try:
         services.approve_project(project, by=current_user)
     except ProjectNotLinked:

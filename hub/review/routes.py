@@ -17,6 +17,7 @@ from hub.organizations.labels import missing_label
 from hub.permissions import Permission
 from hub.projects.queue import approval_queue
 from hub.web.access import requires
+from hub.web.confirm import ask_first
 from hub.web.htmx import see_other
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -100,6 +101,14 @@ def _already(org: Organization):  # noqa: ANN202
 def approve(org_id: int):
     """Approve: issues the filing number and starts incubation."""
     org = _reviewable(org_id)
+    asked = ask_first(
+        _("Approve %(name)s and issue its filing number?", name=org.name),
+        yes=_("Yes, approve"),
+        no=_("Not now"),
+        back=url_for("review.filing", org_id=org.id),
+    )
+    if asked:
+        return asked
     try:
         number = services.approve_application(org, by=current_user)
     except (services.AlreadyDecided, TransitionNotAllowed):

@@ -17,9 +17,10 @@ from hub.models.places import in_place_order
 from hub.models.shifts import ACTIVE_STATES
 from hub.permissions import Permission
 from hub.projects import policy as project_policy
-from hub.shifts import forms, services
+from hub.shifts import forms, services, when
 from hub.shifts.queries import my_signups_for
 from hub.web.access import requires
+from hub.web.confirm import ask_first
 from hub.web.htmx import is_htmx, see_other
 from hub.web.urls import safe_next
 
@@ -113,6 +114,21 @@ def cancel(signup_id: int):
     signup = db.get_or_404(Signup, signup_id)
     if signup.user_id != current_user.id:
         abort(404)
+    shift = signup.shift
+    back = request.form.get("next")
+    asked = ask_first(
+        _(
+            "Cancel your place on %(project)s, %(when)s?",
+            project=shift.project.title,
+            when=when(shift.starts_at, shift.ends_at),
+        ),
+        yes=_("Yes, cancel it"),
+        no=_("Keep my place"),
+        back=safe_next(value=back) if back else url_for("shifts.mine"),
+        danger=True,
+    )
+    if asked:
+        return asked
     shift_id = signup.shift_id
     services.cancel_signup(signup, by=current_user)
     db.session.commit()

@@ -26,6 +26,7 @@ from hub.permissions import Permission
 from hub.tenders import forms, queries, services
 from hub.tenders.labels import cannot_propose_reason, deadline_note
 from hub.web.access import public, requires
+from hub.web.confirm import ask_first
 from hub.web.htmx import is_htmx, see_other
 
 bp = Blueprint("tenders", __name__)
@@ -264,6 +265,19 @@ def withdraw(tender_id: int):
     existing = _proposals_of(tender, [org]).get(org.id)
     if existing is None:
         abort(404)
+    asked = ask_first(
+        _(
+            "Withdraw the proposal of %(organization)s for %(tender)s?",
+            organization=org.name,
+            tender=tender.title,
+        ),
+        yes=_("Yes, withdraw it"),
+        no=_("Keep it"),
+        back=url_for("tenders.show", tender_id=tender.id),
+        danger=True,
+    )
+    if asked:
+        return asked
     try:
         services.withdraw_proposal(existing, by=current_user)
     except (

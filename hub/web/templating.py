@@ -22,6 +22,7 @@ from hub.permissions import (
 from hub.phones import mask_mobile
 from hub.web.htmx import add_vary
 from hub.web.navigation import navigation_for
+from hub.web.reasons import why_log_in
 
 #: Object checks templates may name in can("name", obj); features register theirs.
 POLICIES: dict[str, Any] = {}
@@ -63,6 +64,7 @@ def init_templating(app: Flask) -> None:
                 Qualification(value)
             ],
             "csrf_token_value": generate_csrf,
+            "why_log_in": why_log_in,
             "languages": LANGUAGES,
             "current_locale": locale_code(locale),
             "html_lang": html_lang(locale) if locale else "zh-Hans-CN",

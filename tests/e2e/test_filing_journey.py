@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from hub.extensions import db
 from tests import factories
 from tests.e2e.conftest import Browsing, LiveServer
-from tests.e2e.test_journeys import SUBMIT, go, log_in
+from tests.e2e.test_journeys import SUBMIT, go, log_in, tap_and_confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -104,7 +104,9 @@ def test_file_request_changes_resubmit_approve(
     reviewer.goto("/review/filings")
     check(reviewer)
     go(reviewer, check, reviewer.locator("a", has_text="旅程邻里互助社").click)
-    go(reviewer, check, reviewer.locator("form[action$='/approve'] button").click)
+    tap_and_confirm(
+        reviewer, check, reviewer.locator("form[action$='/approve'] button").click
+    )
 
     applicant.goto(filing_url)
     check(applicant)

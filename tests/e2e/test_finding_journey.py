@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from hub.extensions import db
 from tests import factories
 from tests.e2e.conftest import Browsing, LiveServer
-from tests.e2e.test_journeys import go, log_in
+from tests.e2e.test_journeys import go, log_in, tap_and_confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -101,8 +101,11 @@ def test_find_and_sign_up_without_javascript(
     expect(page).to_have_url(re.compile(rf"/find\?street={world['FD']}&"))
     expect(page.locator("#flash .flash")).to_have_count(1)
     expect(cards.first.locator("form[action^='/signups/']")).to_have_count(1)
-    # Cancelling works the same way.
-    go(page, check, cards.first.locator("button[type=submit]").click)
+    # Cancelling works the same way, after a page that asks once.
+    tap_and_confirm(
+        page, check, cards.first.locator("button[type=submit]").click, javascript=False
+    )
+    expect(page).to_have_url(re.compile(rf"/find\?street={world['FD']}&"))
     expect(cards.first.locator("form[action$='/signup']")).to_have_count(1)
 
 

@@ -67,6 +67,7 @@ def test_check_in_to_verified_certificate(
     phone.goto(_link(live_server, shift_id, "in"))
     check(phone)
     expect(phone).to_have_url(re.compile(r"/login\?next=/c/"))
+    expect(phone.locator("main .lead")).to_contain_text("社区助老服务日")  # says why
     log_in(phone, check, volunteer_mobile, factories.DEFAULT_PASSWORD)
     expect(phone.locator("#scan-result.alert-ok")).to_be_visible()
     check(phone)

@@ -27,6 +27,20 @@ def go(page: Page, check: Check, action: Callable[[], object]) -> None:
     check(page)
 
 
+def tap_and_confirm(
+    page: Page, check: Check, tap: Callable[[], object], *, javascript: bool = True
+) -> None:
+    """Take an action that asks once (hub/web/confirm.py) and answer yes: with
+    JavaScript the question comes in place of the button, without it on a page."""
+    if javascript:
+        tap()
+        expect(page.locator("[data-confirm]")).to_be_focused()
+        check(page)
+    else:
+        go(page, check, tap)
+    go(page, check, page.locator(".confirm button[type=submit]").click)
+
+
 def assert_chinese(page: Page) -> None:
     """The interface itself (not just what people typed) is in Chinese."""
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans-CN")

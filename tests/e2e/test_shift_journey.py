@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from hub.extensions import db
 from tests import factories
 from tests.e2e.conftest import Browsing, LiveServer
-from tests.e2e.test_journeys import go, log_in
+from tests.e2e.test_journeys import go, log_in, tap_and_confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +57,13 @@ def test_find_sign_up_my_shifts_cancel(
 
     go(page, check, page.locator("nav.bottomnav a[href='/my/shifts']").click)
     expect(page.locator("main")).to_contain_text(title)
-    go(page, check, page.locator("main form[action*='/cancel'] button").first.click)
+    cancel = page.locator("main form[action*='/cancel'] button").first
+    if javascript:
+        cancel.click()  # asks in place; "keep my place" puts the button back
+        expect(page.locator("[data-confirm]")).to_be_focused()
+        page.locator("[data-confirm-keep]").click()
+        expect(cancel).to_be_focused()
+    tap_and_confirm(page, check, cancel.click, javascript=javascript)
     expect(page.locator("main")).not_to_contain_text("已报名")
     with live_server.app.app_context():
         from hub.models import Signup

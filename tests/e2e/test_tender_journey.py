@@ -15,7 +15,7 @@ from hub.models import Project, Tender
 from hub.models.base import utcnow
 from tests import factories
 from tests.e2e.conftest import Browsing, LiveServer
-from tests.e2e.test_journeys import SUBMIT, go, log_in
+from tests.e2e.test_journeys import SUBMIT, go, log_in, tap_and_confirm
 from tests.tender_factories import approved_org
 
 pytestmark = pytest.mark.e2e
@@ -133,7 +133,9 @@ def test_publish_propose_compare_award(
 
     reviewer.goto(f"/review/projects/{project_id}")
     check(reviewer)
-    go(reviewer, check, reviewer.locator("form[action$='/approve'] button").click)
+    tap_and_confirm(
+        reviewer, check, reviewer.locator("form[action$='/approve'] button").click
+    )
     expect(reviewer.locator(".chip-ok").first).to_be_visible()
 
     # Anyone can now read the project on a phone: it is recruiting.

@@ -48,6 +48,19 @@ def test_pages_answer_friendly_503_when_database_unreachable(broken_app: Flask) 
     assert "<h1>" in response.get_data(as_text=True)
 
 
+def test_htmx_request_gets_a_503_toast_when_database_unreachable(
+    broken_app: Flask,
+) -> None:
+    client = broken_app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "1:abc"
+    response = client.get("/account", headers={"HX-Request": "true"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    html = response.get_data(as_text=True)
+    assert 'hx-swap-oob="innerHTML:#toasts"' in html and "<html" not in html
+
+
 def test_unexpected_error_gives_friendly_500_page(tmp_path) -> None:
     app = create_app(
         {

@@ -46,9 +46,17 @@ def test_anonymous_is_sent_to_login_from_every_protected_page(app, client) -> No
         assert response.headers["Location"].startswith("/login?next="), url
 
 
-def test_anonymous_htmx_request_gets_hx_redirect(client) -> None:
-    response = client.get("/admin/users", headers={"HX-Request": "true"})
-    assert response.headers["HX-Redirect"].startswith("/login")
+def test_anonymous_htmx_request_gets_a_sign_in_toast_for_the_page(client) -> None:
+    response = client.get(
+        "/admin/users",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://localhost/admin/users",
+        },
+    )
+    assert response.status_code == 401
+    html = response.get_data(as_text=True)
+    assert 'href="/login?next=/admin/users"' in html and "<html" not in html
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,9 @@ from hub.models import (
 from hub.permissions import Qualification, Role
 from tests import factories
 
+#: The second tap of a confirmed action (hub/web/confirm.py).
+YES = {"confirm": "yes"}
+
 
 def test_admin_adds_a_street(client, login) -> None:
     login(factories.admin())
@@ -179,12 +182,12 @@ def test_revoking_a_grant_removes_the_permission(client, login) -> None:
     login(factories.admin())
     person = factories.reviewer()
     grant = person.grants_for(Role.STREET_REVIEWER)[0]
-    response = client.post(f"/admin/grants/{grant.id}/revoke")
+    response = client.post(f"/admin/grants/{grant.id}/revoke", data=YES)
     assert response.status_code == 303
     db.session.expire_all()
     assert Role.STREET_REVIEWER not in db.session.get(User, person.id).roles
     assert db.session.get(RoleGrant, grant.id).revoked_at is not None
-    assert client.post(f"/admin/grants/{grant.id}/revoke").status_code == 404
+    assert client.post(f"/admin/grants/{grant.id}/revoke", data=YES).status_code == 404
 
 
 def test_admin_cannot_disable_themself(client, login) -> None:
@@ -246,7 +249,7 @@ def test_revoking_and_disabling_are_audited(client, login) -> None:
     admin = login(factories.admin())
     person = factories.reviewer()
     grant = person.grants_for(Role.STREET_REVIEWER)[0]
-    client.post(f"/admin/grants/{grant.id}/revoke")
+    client.post(f"/admin/grants/{grant.id}/revoke", data=YES)
     client.post(f"/admin/users/{person.id}/active", data={"active": "0"})
     actions = db.session.scalars(
         select(AuditEntry.action)

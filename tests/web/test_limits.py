@@ -170,7 +170,7 @@ def test_429_for_htmx_is_a_message_not_a_page(client, login) -> None:
     assert int(response.headers["Retry-After"]) > 0
     html = response.get_data(as_text=True)
     assert "<html" not in html
-    assert 'id="flash"' in html and 'hx-swap-oob="true"' in html
+    assert 'hx-swap-oob="innerHTML:#toasts"' in html and 'data-toast="limit"' in html
     assert "You can try again after" in html
 
 

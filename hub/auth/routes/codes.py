@@ -239,6 +239,18 @@ def register_details():
         proof.use_proof()
         db.session.commit()
         login_user(user)
+        back = safe_next(value=request.args.get("next", ""))
+        if back != url_for("main.home"):
+            # Back to what they came to do (a check-in, a shift); the profile later.
+            flash(
+                _(
+                    "Welcome, %(name)s! Your account is ready. Fill in your profile "
+                    "later under Me, to be offered work that fits you.",
+                    name=user.name,
+                ),
+                "success",
+            )
+            return see_other(back)
         flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
         # A new account has no volunteer profile yet: onboarding comes next.
         return see_other(url_for("profiles.edit"))
@@ -351,7 +363,7 @@ def password_reset_code():
 
     def proved(step: proof.Step):  # noqa: ANN202
         proof.remember_proved(step)
-        return see_other(url_for("auth.password_reset_new"))
+        return see_other(url_for("auth.password_reset_new", **_next_args()))
 
     return _code_step(Purpose.RESET, proved)
 
@@ -375,7 +387,7 @@ def password_reset_new():
             _("Your password is reset. You have been logged out everywhere else."),
             "success",
         )
-        return see_other(url_for("main.home"))
+        return see_other(safe_next())
     status = 422 if request.method == "POST" else 200
     return render_template("auth/reset_new.html", form=form), status
 

@@ -13,6 +13,9 @@ from tests import factories
 
 HX = {"HX-Request": "true"}
 
+#: The second tap of a confirmed action (hub/web/confirm.py).
+YES = {"confirm": "yes"}
+
 
 def _count() -> int:
     return db.session.scalar(select(func.count()).select_from(ServiceNeed))
@@ -213,7 +216,7 @@ def test_another_resident_may_not_see_a_need_or_its_photo(client, login) -> None
     login(factories.volunteer())
     assert client.get(f"/needs/{need.id}").status_code == 403
     assert client.get(f"/needs/{need.id}/photo").status_code == 403
-    assert client.post(f"/needs/{need.id}/withdraw").status_code == 403
+    assert client.post(f"/needs/{need.id}/withdraw", data=YES).status_code == 403
     assert client.get("/needs/999999").status_code == 404
 
 
@@ -233,7 +236,7 @@ def test_resident_sees_own_photo_privately(client, login) -> None:
 def test_withdraw_without_javascript(client, login) -> None:
     me = login(factories.volunteer())
     need = factories.need(resident=me)
-    response = client.post(f"/needs/{need.id}/withdraw")
+    response = client.post(f"/needs/{need.id}/withdraw", data=YES)
     assert response.status_code == 303
     assert response.headers["Location"] == f"/needs/{need.id}"
     assert db.session.get(ServiceNeed, need.id).state == NeedState.WITHDRAWN
@@ -242,7 +245,7 @@ def test_withdraw_without_javascript(client, login) -> None:
 def test_withdraw_with_htmx_swaps_the_need(client, login) -> None:
     me = login(factories.volunteer())
     need = factories.need(resident=me)
-    response = client.post(f"/needs/{need.id}/withdraw", headers=HX)
+    response = client.post(f"/needs/{need.id}/withdraw", data=YES, headers=HX)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="need"')
@@ -255,10 +258,10 @@ def test_withdraw_after_triage_is_refused(client, login) -> None:
     login(need.resident)
     page = client.get(f"/needs/{need.id}").get_data(as_text=True)
     assert f"/needs/{need.id}/withdraw" not in page
-    response = client.post(f"/needs/{need.id}/withdraw", headers=HX)
+    response = client.post(f"/needs/{need.id}/withdraw", data=YES, headers=HX)
     assert response.status_code == 409
     assert db.session.get(ServiceNeed, need.id).state == NeedState.TRIAGED
-    response = client.post(f"/needs/{need.id}/withdraw")
+    response = client.post(f"/needs/{need.id}/withdraw", data=YES)
     assert response.status_code == 303
 
 

@@ -15,6 +15,9 @@ from hub.permissions import Role
 from tests import factories
 from tests.factories import PDF_BYTES, PNG_BYTES
 
+#: The second tap of a confirmed action (hub/web/confirm.py).
+YES = {"confirm": "yes"}
+
 
 def _org(name: str) -> Organization:
     return db.session.scalar(select(Organization).where(Organization.name == name))
@@ -219,7 +222,7 @@ def test_reviewer_of_another_street_gets_404(client, login) -> None:
     org = factories.submitted_application()
     login(factories.reviewer())
     assert client.get(f"/review/filings/{org.id}").status_code == 404
-    assert client.post(f"/review/filings/{org.id}/approve").status_code == 404
+    assert client.post(f"/review/filings/{org.id}/approve", data=YES).status_code == 404
     assert db.session.get(Organization, org.id).filing_state == FilingState.SUBMITTED
 
 
@@ -227,7 +230,7 @@ def test_volunteer_cannot_review(client, login) -> None:
     org = factories.submitted_application()
     login(factories.volunteer())
     assert client.get("/review/filings").status_code == 403
-    assert client.post(f"/review/filings/{org.id}/approve").status_code == 403
+    assert client.post(f"/review/filings/{org.id}/approve", data=YES).status_code == 403
 
 
 def test_other_staff_cannot_see_or_edit_application(client, login) -> None:
@@ -277,13 +280,13 @@ def test_changes_requested_then_resubmit_then_approve(client, login) -> None:
     client.post("/logout")
 
     login(reviewer)
-    assert client.post(f"/review/filings/{org.id}/approve").status_code == 303
+    assert client.post(f"/review/filings/{org.id}/approve", data=YES).status_code == 303
     org = db.session.get(Organization, org.id)
     assert org.filing_state == FilingState.APPROVED
     assert re.fullmatch(r"XW-\d{4}-0001", org.filing_number)
     assert org.stage == Stage.INCUBATING
     # Deciding again is refused, not repeated.
-    response = client.post(f"/review/filings/{org.id}/approve")
+    response = client.post(f"/review/filings/{org.id}/approve", data=YES)
     assert response.status_code == 303
     assert db.session.get(Organization, org.id).filing_number == org.filing_number
     client.post("/logout")
@@ -345,7 +348,7 @@ def test_filing_numbers_are_sequential_per_street_and_never_reused(
     orgs = [factories.submitted_application(street=street) for _ in range(3)]
     login(factories.reviewer(street=street))
     for org in orgs:
-        client.post(f"/review/filings/{org.id}/approve")
+        client.post(f"/review/filings/{org.id}/approve", data=YES)
     numbers = [db.session.get(Organization, o.id).filing_number for o in orgs]
     assert [n.rsplit("-", 1)[1] for n in numbers] == ["0001", "0002", "0003"]
 
@@ -353,7 +356,7 @@ def test_filing_numbers_are_sequential_per_street_and_never_reused(
 def test_stage_changes_need_reason_to_exit_or_revoke(client, login) -> None:
     org = factories.submitted_application()
     login(factories.reviewer(street=org.street))
-    client.post(f"/review/filings/{org.id}/approve")
+    client.post(f"/review/filings/{org.id}/approve", data=YES)
     response = client.post(
         f"/review/organizations/{org.id}/stage", data={"stage": "exited"}
     )
@@ -384,7 +387,7 @@ def test_public_directory_shows_only_approved_without_private_data(
     factories.submitted_application(name="还在审核的")
     reviewer = factories.reviewer(street=approved.street)
     login(reviewer)
-    client.post(f"/review/filings/{approved.id}/approve")
+    client.post(f"/review/filings/{approved.id}/approve", data=YES)
     client.post("/logout")
     html = client.get("/organizations?q=公开").get_data(as_text=True)
     assert "公开的服务社" in html

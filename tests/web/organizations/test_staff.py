@@ -9,6 +9,9 @@ from hub.permissions import Role
 from tests import factories
 from tests.sms import code_for
 
+#: The second tap of a confirmed action (hub/web/confirm.py).
+YES = {"confirm": "yes"}
+
 
 def test_invite_accept_and_manage(client, login) -> None:
     owner = factories.volunteer()
@@ -73,7 +76,7 @@ def test_last_owner_cannot_leave_or_step_down(client, login) -> None:
     org = factories.application(owner=owner)
     grant = owner.grants_for(Role.ORG_OWNER)[0]
     login(owner)
-    client.post(f"/organizations/{org.id}/staff/{grant.id}/remove")
+    client.post(f"/organizations/{org.id}/staff/{grant.id}/remove", data=YES)
     assert Role.ORG_OWNER in db.session.get(User, owner.id).roles
     client.post(
         f"/organizations/{org.id}/staff/{grant.id}/role", data={"role": "org_manager"}
@@ -88,7 +91,9 @@ def test_owner_removes_a_manager(client, login) -> None:
     grant = manager.grants_for(Role.ORG_MANAGER)[0]
     login(owner)
     assert (
-        client.post(f"/organizations/{org.id}/staff/{grant.id}/remove").status_code
+        client.post(
+            f"/organizations/{org.id}/staff/{grant.id}/remove", data=YES
+        ).status_code
         == 303
     )
     assert Role.ORG_MANAGER not in db.session.get(User, manager.id).roles

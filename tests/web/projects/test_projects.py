@@ -16,6 +16,9 @@ from hub.tenders import services as tenders
 from tests import factories
 from tests.tender_factories import open_tender
 
+#: The second tap of a confirmed action (hub/web/confirm.py).
+YES = {"confirm": "yes"}
+
 
 def _reload(project: Project) -> Project:
     return db.session.get(Project, project.id)
@@ -120,9 +123,9 @@ def test_reviewer_approves_only_linked_projects_of_own_street(client, login) -> 
     login(factories.reviewer(street=project.street))
     listing = client.get("/review/projects").get_data(as_text=True)
     assert project.title in listing and "没有社工的项目" in listing
-    client.post(f"/review/projects/{unlinked.id}/approve")
+    client.post(f"/review/projects/{unlinked.id}/approve", data=YES)
     assert _reload(unlinked).state == ProjectState.PENDING_APPROVAL
-    client.post(f"/review/projects/{project.id}/approve")
+    client.post(f"/review/projects/{project.id}/approve", data=YES)
     assert _reload(project).state == ProjectState.RECRUITING
 
 
@@ -177,7 +180,7 @@ def test_staff_steps_through_the_lifecycle(client, login) -> None:
         _reload(project), by=factories.reviewer(street=project.street)
     )
     client.post(f"/projects/{project.id}/start")
-    client.post(f"/projects/{project.id}/complete")
+    client.post(f"/projects/{project.id}/complete", data=YES)
     assert _reload(project).state == ProjectState.COMPLETED
     response = client.post(f"/projects/{project.id}/cancel", data={"reason": "x"})
     assert response.status_code == 303

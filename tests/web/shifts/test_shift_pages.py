@@ -11,6 +11,9 @@ from tests import factories
 
 HX = {"HX-Request": "true"}
 
+#: The second tap of a confirmed action (hub/web/confirm.py).
+YES = {"confirm": "yes"}
+
 
 def test_sign_up_without_javascript_redirects_back_to_the_project(
     client, login
@@ -59,7 +62,7 @@ def test_my_shifts_lists_and_cancels(client, login) -> None:
     signup = services.sign_up(shift, user=me)
     page = client.get("/my/shifts").get_data(as_text=True)
     assert shift.project.title in page
-    response = client.post(f"/signups/{signup.id}/cancel")
+    response = client.post(f"/signups/{signup.id}/cancel", data=YES)
     assert response.status_code == 303
     assert db.session.get(Signup, signup.id).state == "cancelled"
     assert db.session.get(Shift, shift.id).confirmed_count == 0
@@ -69,7 +72,7 @@ def test_nobody_cancels_someone_elses_sign_up(client, login) -> None:
     shift = factories.shift()
     signup = services.sign_up(shift, user=factories.volunteer())
     login(factories.volunteer())
-    assert client.post(f"/signups/{signup.id}/cancel").status_code == 404
+    assert client.post(f"/signups/{signup.id}/cancel", data=YES).status_code == 404
     assert db.session.get(Signup, signup.id).state == "confirmed"
 
 

@@ -17,6 +17,9 @@ from tests.tender_factories import approved_org, close, open_tender, revoked_org
 PLAN = "每周两次上门探访独居老人，建立健康档案。"
 TEAM = "持证社工2名，志愿者10名。"
 
+#: The second tap of a confirmed action (hub/web/confirm.py).
+YES = {"confirm": "yes"}
+
 
 def _proposal(tender, org) -> Proposal | None:  # noqa: ANN001
     return db.session.scalar(
@@ -117,7 +120,9 @@ def test_withdraw_then_submit_again(client, login) -> None:
     _send(client, tender, "60000")
     proposal_id = _proposal(tender, org).id
 
-    response = client.post(f"/tenders/{tender.id}/proposal/withdraw?org={org.id}")
+    response = client.post(
+        f"/tenders/{tender.id}/proposal/withdraw?org={org.id}", data=YES
+    )
     assert response.status_code == 303
     assert _proposal(tender, org).state == ProposalState.WITHDRAWN
     page = client.get(f"/tenders/{tender.id}").get_data(as_text=True)
@@ -150,7 +155,7 @@ def test_withdraw_after_the_deadline_is_refused(client, login) -> None:
     login(factories.org_staff(organization=org))
     _send(client, tender, "60000")
     close(tender)
-    client.post(f"/tenders/{tender.id}/proposal/withdraw")
+    client.post(f"/tenders/{tender.id}/proposal/withdraw", data=YES)
     assert _proposal(tender, org).state == ProposalState.SUBMITTED
 
 
@@ -208,4 +213,7 @@ def test_volunteer_cannot_open_the_proposal_form(client, login) -> None:
     tender = open_tender(deadline=utcnow() + timedelta(days=2))
     login(factories.volunteer())
     assert client.get(f"/tenders/{tender.id}/proposal").status_code == 403
-    assert client.post(f"/tenders/{tender.id}/proposal/withdraw").status_code == 403
+    assert (
+        client.post(f"/tenders/{tender.id}/proposal/withdraw", data=YES).status_code
+        == 403
+    )
