@@ -12,7 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from hub.seed.demo import DEMO_PASSWORD
 from tests.e2e.conftest import Browsing, LiveServer, e2e_app, serving
-from tests.e2e.test_journeys import go, log_in
+from tests.e2e.test_journeys import go, log_in, tap_and_confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -196,7 +196,9 @@ def test_reviewer_approves_the_waiting_filing(
     expect(review).to_contain_text(re.compile(r"\d"))
     go(page, check, review.click)
     go(page, check, page.locator("main a", has_text="锁三社区银龄志愿服务队").click)
-    go(page, check, page.get_by_role("button", name="通过并发放备案编号").click)
+    tap_and_confirm(
+        page, check, page.get_by_role("button", name="通过并发放备案编号").click
+    )
     expect(page.locator(".flash-success")).to_contain_text("SJC-")
 
 
