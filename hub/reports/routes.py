@@ -48,7 +48,7 @@ def _after_first(form: FlaskForm, field: DateField) -> None:
 
 
 class PeriodForm(FlaskForm):
-    """This month, this year, or chosen days (a GET form: no CSRF token)."""
+    """The last 12 months, this month, this year, or chosen days (a GET form)."""
 
     class Meta:
         csrf = False
@@ -56,11 +56,12 @@ class PeriodForm(FlaskForm):
     period = RadioField(
         _l("Period"),
         choices=[
+            SelectChoice("recent", _l("Last 12 months")),
             SelectChoice("month", _l("This month")),
             SelectChoice("year", _l("This year")),
             SelectChoice("custom", _l("Chosen days")),
         ],
-        default="month",
+        default="recent",
         validators=[Optional()],
     )
     first = DateField(_l("From"), validators=[Optional()])
@@ -68,8 +69,11 @@ class PeriodForm(FlaskForm):
 
 
 def _period(form: PeriodForm, today: date) -> tuple[Period, int]:
-    """The chosen period, or this month with 422 when the days are wrong."""
+    """The chosen period (the last 12 months unless chosen), or the last 12 months
+    with 422 when the days are wrong."""
     valid = form.validate()
+    if form.period.data == "month":
+        return Period.this_month(today), 200
     if form.period.data == "year":
         return Period.this_year(today), 200
     if form.period.data == "custom":
@@ -78,8 +82,8 @@ def _period(form: PeriodForm, today: date) -> tuple[Period, int]:
         if not (form.first.data and form.last.data) and not form.errors:
             target = form.first if not form.first.data else form.last
             target.errors = [str(_l("Choose the date."))]
-        return Period.this_month(today), 422
-    return Period.this_month(today), 200
+        return Period.recent(today), 422
+    return Period.recent(today), 200
 
 
 def _period_args(period: Period) -> dict[str, str]:

@@ -48,7 +48,17 @@ class Period:
 
     first: date
     last: date
-    kind: str = "custom"  # "month" | "year" | "custom"
+    kind: str = "custom"  # "recent" | "month" | "year" | "custom"
+
+    @classmethod
+    def recent(cls, today: date) -> Period:
+        """The last twelve months, this one included: the dashboard's default, so
+        its chart shows a year's trend on any day (a month alone is one bar)."""
+        year, month = today.year, today.month - 11
+        if month < 1:
+            year, month = year - 1, month + 12
+        this_month = cls.this_month(today)
+        return cls(date(year, month, 1), this_month.last, "recent")
 
     @classmethod
     def this_month(cls, today: date) -> Period:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from hub.evaluations.services import rate_project
 from hub.extensions import db
+from hub.localtime import local_date
 from hub.models.base import utcnow
 from hub.models.hours import HourRecord, RecordKind, RecordState
 from hub.permissions import Qualification, Role
@@ -233,3 +234,29 @@ def test_bad_period_answers_422_beside_the_field(client, login, street_data) -> 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="last-error"' in html and 'value="2026-10-01"' in html
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last"),
+    [
+        (date(2027, 1, 15), date(2026, 2, 1), date(2027, 1, 31)),
+        (date(2026, 12, 3), date(2026, 1, 1), date(2026, 12, 31)),
+        (date(2028, 2, 29), date(2027, 3, 1), date(2028, 2, 29)),
+    ],
+)
+def test_the_last_twelve_months_include_this_one(today, first, last) -> None:  # noqa: ANN001
+    period = Period.recent(today)
+    assert (period.first, period.last, len(period.months())) == (first, last, 12)
+
+
+def test_the_dashboard_opens_on_the_last_twelve_months(
+    client, login, street_data
+) -> None:
+    """A month alone is one bar: the chart shows a year's trend on any day."""
+    street, _project, _r, _d = street_data
+    login(factories.reviewer(street=street))
+    html = client.get(f"/reports/street/{street.id}").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="recent"', html)
+    months = re.findall(r">(\d{4}-\d{2})<", html)
+    assert len(months) == 12, months
+    assert months[-1] == f"{local_date(utcnow()):%Y-%m}"
