@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hub.extensions import db
-from hub.hours import forms, records, rules
+from hub.hours import forms, ledger, records, rules
 from hub.hours.messages import entry_message
 from hub.hours.policy import can_approve_entry, can_keep_record, can_organize_project
 from hub.models import HourDispute, HourRecord, Project, User
@@ -75,6 +75,7 @@ def _page(project: Project, status: int = 200, **failed: Any) -> tuple[str, int]
     html = render_template(
         "hours/project.html",
         project=project,
+        to_confirm=ledger.shifts_awaiting_confirmation(project),
         awaiting=awaiting,
         recent=recent,
         corrected=corrected,

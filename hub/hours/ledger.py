@@ -205,3 +205,22 @@ def attended(user: User | int, project: Project | int) -> bool:
             )
         )
     )
+
+
+def shifts_awaiting_confirmation(
+    project: Project, now: datetime | None = None
+) -> list[tuple[Shift, int]]:
+    """The project's shifts that are over with hours still to confirm, oldest
+    first, each with how many people's hours wait (one grouped query)."""
+    rows = db.session.execute(
+        select(Shift, func.count(HourRecord.id))
+        .join(HourRecord, HourRecord.shift_id == Shift.id)
+        .where(
+            HourRecord.project_id == project.id,
+            HourRecord.state == RecordState.PENDING,
+            Shift.ends_at <= (now or utcnow()),
+        )
+        .group_by(Shift.id)
+        .order_by(Shift.starts_at, Shift.id)
+    ).all()
+    return [(shift, count) for shift, count in rows]

@@ -240,3 +240,21 @@ def test_backfill_dates_are_days(client, login) -> None:
     assert response.status_code == 422
     assert response.status_code == 422
     assert db.session.scalar(select(HourRecord)) is None
+
+
+def test_the_hours_page_lists_shifts_whose_hours_wait(client, login) -> None:
+    """A shift that is over, with check-ins not yet confirmed, is one tap away
+    from the project's hours page (and gone from it once confirmed)."""
+    from hub.hours import attendance
+
+    shift, (person,) = factories.staffed_shift(1, hours_from_now=-30)
+    attendance.check_in(shift, user=person, now=shift.starts_at)
+    attendance.check_out(shift, user=person, now=shift.ends_at)
+    project = shift.project
+    organizer = login(factories.owner_of(project.organization))
+    html = client.get(f"/projects/{project.id}/hours").get_data(as_text=True)
+    assert f'href="/shifts/{shift.id}/attendance"' in html
+    assert "1 人的时长待确认" in html
+    records.confirm_hours(shift, by=organizer, now=shift.ends_at + timedelta(minutes=5))
+    html = client.get(f"/projects/{project.id}/hours").get_data(as_text=True)
+    assert f'href="/shifts/{shift.id}/attendance"' not in html

@@ -276,9 +276,7 @@ def test_completing_before_the_start_is_not_offered_and_refused(client, login) -
     page = client.get(f"/projects/{project.id}/manage").get_data(as_text=True)
     assert f"/projects/{project.id}/complete" not in page
     assert page.count("项目周期从") == 1  # said beside where the button would be
-    response = client.post(
-        f"/projects/{project.id}/complete", data={"confirm": "yes"}
-    )
+    response = client.post(f"/projects/{project.id}/complete", data={"confirm": "yes"})
     assert response.status_code == 303
     assert _reload(project).state == ProjectState.IN_PROGRESS
     page = client.get(response.headers["Location"]).get_data(as_text=True)
