@@ -42,6 +42,7 @@ from hub.notifications.outbox import (
     release_claimed,
     send_claimed,
 )
+from hub.ops.health import beat
 from hub.sms.transports import Transport, transport_from_config
 
 log = logging.getLogger(__name__)
@@ -273,6 +274,7 @@ class Worker:
                         # has started wakes us.
                         listener.connect()
                     self.deliver()
+                    beat()  # for /healthz?ready=1
                 except Exception as e:  # noqa: BLE001 - nothing may end delivery
                     failures += 1
                     self._recover(listener)

@@ -157,9 +157,17 @@ class Browsing:
 
     axe = Axe()
 
-    def __init__(self, browser: Browser, base_url: str, test_name: str) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        base_url: str,
+        test_name: str,
+        context_options: dict[str, Any] | None = None,
+    ) -> None:
         self.browser = browser
         self.base_url = base_url
+        #: More browser-context options (the proxy test: its own certificate).
+        self.context_options = context_options or {}
         self.test_name = test_name
         self.console: list[tuple[str, str]] = []
         self.page_errors: list[str] = []
@@ -175,7 +183,10 @@ class Browsing:
     def open(self, *, javascript: bool = True) -> Page:
         """A new phone (browser context) with one page, watched for errors."""
         context = self.browser.new_context(
-            **PHONE, base_url=self.base_url, java_script_enabled=javascript
+            **PHONE,
+            **self.context_options,
+            base_url=self.base_url,
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
