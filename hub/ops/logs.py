@@ -31,10 +31,11 @@ from hub.phones import mask_mobiles
 REQUEST_ID_HEADER = "X-Request-ID"
 #: What an incoming request id may look like (nginx's $request_id: 32 hex digits).
 _SOUND_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
-#: Links whose last part is a secret: /calendar/<token>.ics, /c/<token>,
-#: /activate/<token>, /verify/<code>.
+#: Links whose next part is a secret: /calendar/<token>.ics, /c/<token>,
+#: /activate/<token>, /verify/<code> (nginx's access log masks the same ones).
+SECRET_LINK_PREFIXES = ("calendar", "c", "activate", "verify")
 _SECRET_PATH = re.compile(
-    r"(/(?:calendar|c|activate|verify)/)[^/\s?#\"']+?(\.ics)?(?=[/\s?#\"']|$)"
+    rf"(/(?:{'|'.join(SECRET_LINK_PREFIXES)})/)[^/\s?#\"']+?(\.ics)?(?=[/\s?#\"']|$)"
 )
 #: A code next to the word for it (验证码123456, code=123456, "code": "123456").
 _CODE = re.compile(
