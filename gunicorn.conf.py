@@ -25,8 +25,6 @@ backlog = 2048
 timeout = 30
 #: Seconds an old worker may take to finish its request on reload or stop.
 graceful_timeout = 30
-#: nginx keeps connections to the app servers open between requests.
-keepalive = 5
 
 if os.environ.get("HUB_LOG_FORMAT") == "json":
     logconfig_dict = {

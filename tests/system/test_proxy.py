@@ -209,7 +209,8 @@ def _wait_ready(proxy: Proxy) -> None:
     pytest.fail(f"proxy did not start:\n{proxy.app_log()[-3000:]}", pytrace=False)
 
 
-def _world(app: Flask) -> None:
+def _migrate(app: Flask) -> None:
+    """The database both servers share, at the newest migration."""
     with app.app_context():
         upgrade()
 
@@ -231,7 +232,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
         }
     )
     limiter._storage, limiter._limiter, limiter._key_prefix = saved
-    _world(app)
+    _migrate(app)
     ports = Ports(_free_port(), _free_port(), (_free_port(), _free_port()))
     servers: list[subprocess.Popen] = []
     server_logs: list[Path] = []
