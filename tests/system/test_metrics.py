@@ -279,3 +279,34 @@ def test_flask_db_upgrade_stops_on_a_newer_database(tmp_path: Path) -> None:
             sa.text("SELECT version_num FROM alembic_version")
         ) == ("zz99")
         db.engine.dispose()
+
+
+# gunicorn -------------------------------------------------------------------------
+
+
+def test_gunicorn_hooks_keep_the_metrics_folder_to_live_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import runpy
+
+    from prometheus_client import multiprocess
+
+    folder = tmp_path / "metrics"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    monkeypatch.setenv("HUB_LOG_FORMAT", "json")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["logconfig_dict"]["formatters"]["json"]["()"] == (
+        "hub.ops.logs.JsonFormatter"
+    )
+    folder.mkdir()
+    (folder / "counter_123.db").write_bytes(b"old")
+    settings["on_starting"](None)
+    assert list(folder.iterdir()) == []  # a fresh start counts no dead process
+    dead: list[int] = []
+    monkeypatch.setattr(multiprocess, "mark_process_dead", dead.append)
+
+    class Worker:
+        pid = 4242
+
+    settings["child_exit"](None, Worker())
+    assert dead == [4242]
