@@ -36,13 +36,13 @@ from hub.db import CONNECT_TIMEOUT, WRITE_LOCK_OPTION
 from hub.extensions import db
 from hub.models import OutboxMessage
 from hub.models.base import utcnow
+from hub.notifications.heartbeat import beat
 from hub.notifications.outbox import (
     DeliveryReport,
     claim_due,
     release_claimed,
     send_claimed,
 )
-from hub.ops.health import beat
 from hub.sms.transports import Transport, transport_from_config
 
 log = logging.getLogger(__name__)

@@ -2,24 +2,22 @@
 worker alive?
 
 ``/healthz`` answers liveness as it always has (the database); ``/healthz?ready=1``
-adds Redis (when HUB_REDIS_URL is set) and the outbox worker's heartbeat. The
-worker records a heartbeat after each pass (:func:`beat`, at most every few
-seconds): in Redis when the app has one (every host sees it), else in a file in
-the instance folder (one host).
+adds Redis (when HUB_REDIS_URL is set) and the outbox worker's heartbeat
+(hub/notifications/heartbeat.py).
 """
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import redis
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub.extensions import db
+from hub.notifications.heartbeat import last_beat, redis_client
 
 OK, UNAVAILABLE, NOT_CONFIGURED, STALE, NEVER = (
     "ok",
@@ -28,64 +26,6 @@ OK, UNAVAILABLE, NOT_CONFIGURED, STALE, NEVER = (
     "stale",
     "never seen",
 )
-HEARTBEAT_KEY = "hub:outbox-worker:heartbeat"
-#: Seconds between two heartbeats of one worker.
-BEAT_EVERY = 5.0
-_last_beat = 0.0
-
-
-def _redis(app: Flask) -> redis.Redis | None:
-    url = app.config.get("REDIS_URL")
-    if not url:
-        return None
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-
-
-def heartbeat_file(app: Flask) -> Path:
-    """Where the worker's heartbeat is kept without Redis."""
-    return Path(
-        app.config.get("HEARTBEAT_FILE")
-        or Path(app.instance_path, "outbox-worker.heartbeat")
-    )
-
-
-def beat(*, force: bool = False) -> None:
-    """Record that the outbox worker is alive now (throttled to BEAT_EVERY)."""
-    global _last_beat
-    now = time.time()
-    if not force and now - _last_beat < BEAT_EVERY:
-        return
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    client = _redis(app)
-    if client is not None:
-        try:
-            with client:
-                client.set(HEARTBEAT_KEY, f"{now:.3f}", ex=24 * 3600)
-        except redis.RedisError:
-            return  # readiness will say Redis is down; try again next pass
-    else:
-        path = heartbeat_file(app)
-        tmp = path.with_name(path.name + ".tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(f"{now:.3f}")
-            tmp.replace(path)
-        except OSError:
-            return  # readiness will say the worker is stale: the operator looks
-    _last_beat = now
-
-
-def last_beat(app: Flask) -> float | None:
-    """When the outbox worker last recorded a heartbeat (epoch seconds)."""
-    client = _redis(app)
-    try:
-        if client is not None:
-            with client:
-                raw = client.get(HEARTBEAT_KEY)
-            return float(raw) if raw else None
-        return float(heartbeat_file(app).read_text())
-    except (OSError, ValueError, redis.RedisError):
-        return None
 
 
 def database_status() -> str:
@@ -98,7 +38,7 @@ def database_status() -> str:
 
 
 def redis_status(app: Flask) -> str:
-    client = _redis(app)
+    client = redis_client(app)
     if client is None:
         return NOT_CONFIGURED
     try:
