@@ -29,7 +29,6 @@ from playwright.sync_api import (
     Playwright,
     Response,
     Route,
-    sync_playwright,
 )
 from playwright.sync_api import (
     Error as PlaywrightError,
@@ -120,24 +119,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The app on a fresh migrated SQLite file, served by werkzeug in a thread."""
     with serving(e2e_app(tmp_path_factory.mktemp("e2e"))) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    """Playwright's driver; Chromium must be Debian's (never ``playwright install``)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        message = (
-            f"{CHROMIUM} not found: the browser journeys need Debian's chromium and "
-            "fonts-noto-cjk (make browser)"
-        )
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    driver = sync_playwright().start()
-    try:
-        yield driver
-    finally:
-        driver.stop()
 
 
 @pytest.fixture(scope="session")

@@ -48,7 +48,6 @@ from tests.e2e.conftest import (
     CHROMIUM_ARGS,
     Browsing,
     LiveServer,
-    playwright,  # noqa: F401 - the fixture
 )
 from tests.system.nginx import (
     ROOT,
@@ -307,7 +306,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
 
 def test_volunteer_journey_through_nginx_over_https(
     proxy: Proxy,
-    playwright: Playwright,  # noqa: F811 - the fixture imported above
+    playwright: Playwright,
     request: pytest.FixtureRequest,
 ) -> None:
     # A browser of its own that accepts the throwaway certificate everywhere
