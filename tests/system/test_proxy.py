@@ -21,19 +21,15 @@ import os
 import random
 import re
 import signal
-import socket
-import ssl
 import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Playwright
@@ -41,7 +37,7 @@ from playwright.sync_api import Playwright
 from hub import create_app
 from hub.extensions import db, limiter
 from hub.web.assets import assets_dir
-from tests.conftest import IN_CI, TEST_SECRET
+from tests.conftest import TEST_SECRET
 from tests.e2e import test_finding_journey as finding
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -56,156 +52,24 @@ from tests.system.nginx import (
     require_nginx,
     write_main_config,
 )
+from tests.system.proxy import (
+    REDIS_URL,
+    START_TIMEOUT,
+    Answer,
+    Proxy,
+    free_port,
+    loopback_address,
+    require_redis,
+    stop,
+    wait_ready,
+)
 
 # Browser journeys run once, in the SQLite pass; one worker holds the whole module.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("proxy")]
 
-REDIS_URL = "redis://127.0.0.1:6379/6"
 LOGIN_LIMIT = 4
-START_TIMEOUT = 30
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 HASHED_CSS = re.compile(r'href="(/static/css/hub\.[0-9a-f]{12}\.css)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _address() -> str:
-    """A loopback address of this run's own (so limits from earlier runs are apart)."""
-    a, b, c = (random.randint(2, 254) for _ in range(3))
-    return f"127.{a}.{b}.{c}"
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    body: str
-
-    def cookies(self) -> list[str]:
-        return self.headers.get_all("Set-Cookie") or []
-
-
-@dataclass
-class Proxy:
-    https: int
-    http: int
-    app: Flask
-    servers: list[subprocess.Popen]
-    nginx: subprocess.Popen
-    logs: Path
-    server_logs: list[Path]
-    app_ports: tuple[int, int]
-
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self.https}"
-
-    def fetch(
-        self,
-        path: str,
-        *,
-        method: str = "GET",
-        source: str = "127.0.0.1",
-        headers: dict[str, str] | None = None,
-        body: str | None = None,
-        tls: bool = True,
-    ) -> Answer:
-        """One request from ``source`` (a loopback address) through nginx."""
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE  # the throwaway certificate
-        if tls:
-            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                "127.0.0.1",
-                self.https,
-                context=context,
-                timeout=20,
-                source_address=(source, 0),
-            )
-        else:
-            connection = http.client.HTTPConnection(
-                "127.0.0.1", self.http, timeout=20, source_address=(source, 0)
-            )
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return Answer(
-                response.status,
-                response.headers,
-                response.read().decode("utf-8", "replace"),
-            )
-        finally:
-            connection.close()
-
-    def app_log(self) -> str:
-        return "".join(log.read_text(encoding="utf-8") for log in self.server_logs)
-
-    def access_log(self) -> str:
-        return (self.logs / "hub.access.log").read_text(encoding="utf-8")
-
-    def app_lines(self) -> list[dict]:
-        lines = []
-        for line in self.app_log().splitlines():
-            if line.startswith("{"):
-                lines.append(json.loads(line))
-        return lines
-
-
-def _require_redis() -> redis.Redis:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as e:
-        if IN_CI:
-            pytest.fail(f"Redis unreachable at {REDIS_URL}: {e}", pytrace=False)
-        pytest.skip(f"Redis unreachable at {REDIS_URL}")
-    return client
-
-
-def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, sig)
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-
-
-def _answers(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        connection.close()
-
-
-def _wait_ready(proxy: Proxy) -> None:
-    """Both app servers answer, and nginx does."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        for process in (*proxy.servers, proxy.nginx):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"a server exited:\n{proxy.app_log()[-3000:]}", pytrace=False
-                )
-        if all(_answers(port) for port in proxy.app_ports):
-            try:
-                if proxy.fetch("/healthz").status == 200:
-                    return
-            except (OSError, http.client.HTTPException):
-                pass
-        time.sleep(0.3)
-    pytest.fail(f"proxy did not start:\n{proxy.app_log()[-3000:]}", pytrace=False)
 
 
 def _migrate(app: Flask) -> None:
@@ -217,7 +81,7 @@ def _migrate(app: Flask) -> None:
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     nginx = require_nginx()
-    client = _require_redis()
+    client = require_redis()
     tmp = tmp_path_factory.mktemp("proxy")
     database = f"sqlite:///{tmp / 'hub.sqlite3'}"
     saved = (limiter._storage, limiter._limiter, limiter._key_prefix)
@@ -232,7 +96,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     )
     limiter._storage, limiter._limiter, limiter._key_prefix = saved
     _migrate(app)
-    ports = Ports(_free_port(), _free_port(), (_free_port(), _free_port()))
+    ports = Ports(free_port(), free_port(), (free_port(), free_port()))
     servers: list[subprocess.Popen] = []
     server_logs: list[Path] = []
     nginx_process: subprocess.Popen | None = None
@@ -289,13 +153,13 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
             server_logs,
             ports.apps,
         )
-        _wait_ready(world)
+        wait_ready(world)
         yield world
     finally:
         if nginx_process is not None:
-            _stop(nginx_process, signal.SIGQUIT)
+            stop(nginx_process, signal.SIGQUIT)
         for process in servers:
-            _stop(process)
+            stop(process)
         with app.app_context():
             db.engine.dispose()
         client.close()
@@ -403,7 +267,7 @@ def _challenged(answer: Answer) -> bool:
 def test_login_limit_counts_the_clients_address_through_the_proxy(
     proxy: Proxy,
 ) -> None:
-    attacker, neighbour = _address(), _address()
+    attacker, neighbour = loopback_address(), loopback_address()
     # LOGIN_LIMIT wrong passwords from one address, each claiming another origin.
     for n in range(LOGIN_LIMIT - 1):
         assert not _challenged(_try_login(proxy, attacker, forged=f"10.0.0.{n}"))
@@ -449,11 +313,13 @@ def test_metrics_are_for_the_monitoring_network_only(proxy: Proxy) -> None:
     assert local.status == 200
     assert re.search(r"^hub_outbox_backlog \d", local.body, re.MULTILINE)
     assert re.search(r'^hub_http_request_total\{.*status="200"', local.body, re.M)
-    assert proxy.fetch("/metrics", source=_address()).status == 403
+    assert proxy.fetch("/metrics", source=loopback_address()).status == 403
     # A client claiming to be local is still refused (nginx, then the app).
     assert (
         proxy.fetch(
-            "/metrics", source=_address(), headers={"X-Forwarded-For": "127.0.0.1"}
+            "/metrics",
+            source=loopback_address(),
+            headers={"X-Forwarded-For": "127.0.0.1"},
         ).status
         == 403
     )
