@@ -40,14 +40,16 @@ run: install
 	$(BIN)/flask seed demo --if-empty
 	HUB_OUTBOX_DELIVER_INLINE=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-## Debian's Chromium and CJK fonts for the browser tests (root installs them).
+## Debian's Chromium and CJK fonts for the browser tests, and nginx for the
+## proxy tests (tests/system/test_proxy.py); root installs them.
 browser:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
+		|| ! test -x /usr/sbin/nginx; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-				apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+				apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null; \
 		else \
-			echo "browser tests need: sudo apt-get install -y chromium fonts-noto-cjk"; \
+			echo "browser tests need: sudo apt-get install -y chromium fonts-noto-cjk nginx"; \
 		fi; \
 	fi
 
@@ -67,7 +69,7 @@ test: $(TEST_STAMP) translations browser services
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(TEST_STAMP) translations
-	$(BIN)/pytest -q -n 2 -m "not postgres_only"
+	$(BIN)/pytest -q -n 2 --dist loadgroup -m "not postgres_only"
 
 test-postgres: $(TEST_STAMP) translations
 	HUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -n 2 --dist loadgroup -m "not e2e"

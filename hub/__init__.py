@@ -34,7 +34,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    from hub.ops.logs import init_logging
+    from hub.ops.metrics import init_metrics
+    from hub.ops.sentry import init_sentry
+
+    init_sentry(app)  # only with HUB_SENTRY_DSN
+    init_logging(app)  # request ids first: every later hook's lines carry one
     init_db(app)
+    init_metrics(app)
     extensions.migrate.init_app(
         app,
         extensions.db,

@@ -107,6 +107,35 @@ ENV_VARS: list[tuple[str, str, Any, str]] = [
         "(1 behind one nginx); login limits count per client address from it",
     ),
     (
+        "HUB_LOG_FORMAT",
+        "LOG_FORMAT",
+        "text",
+        "`text` (development) or `json`: one JSON object a line on stderr with the "
+        "request id nginx sent (`X-Request-ID`); numbers, codes and link tokens masked",
+    ),
+    (
+        "HUB_METRICS_ALLOW",
+        "METRICS_ALLOW",
+        "127.0.0.1/32,::1/128",
+        "networks allowed to read Prometheus metrics at `/metrics` (comma-separated; "
+        "empty: `/metrics` is off); with PROMETHEUS_MULTIPROC_DIR set, gunicorn's "
+        "processes are counted together",
+    ),
+    (
+        "HUB_SENTRY_DSN",
+        "SENTRY_DSN",
+        "",
+        "optional; errors go to this Sentry project, with numbers, codes, tokens, "
+        "cookies and form data removed",
+    ),
+    (
+        "HUB_WORKER_STALE_SECONDS",
+        "WORKER_STALE_SECONDS",
+        60,
+        "`/healthz?ready=1` reports the outbox worker dead when its last heartbeat "
+        "is older than this",
+    ),
+    (
         "HUB_SMS_PROVIDER",
         "SMS_PROVIDER",
         "console",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
@@ -35,3 +37,13 @@ def mask_mobile(mobile: str | None) -> str:
     if len(mobile) < 7:
         return "*" * len(mobile)
     return f"{mobile[:3]}****{mobile[-4:]}"
+
+
+#: A mainland mobile number inside text, bare or with +86 / 0086 / 86 (also a
+#: URL-encoded +); group 1 is the prefix, group 2 the 11 digits.
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)((?:(?:\+|%2B|00)?86)?)(1[3-9]\d{9})(?!\d)")
+
+
+def mask_mobiles(text: str) -> str:
+    """``text`` with anything like a mainland mobile number masked (138****5678)."""
+    return MOBILE_IN_TEXT.sub(lambda m: m.group(1) + mask_mobile(m.group(2)), text)

@@ -85,6 +85,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if context.get_revision_argument() is not None:
+            # Upgrading (or downgrading, stamping) a database a newer release
+            # migrated would break it: refuse, changing nothing.
+            from hub.ops.upgrade import refuse_unknown_revisions
+
+            refuse_unknown_revisions(connection, context.script)
+            connection.rollback()
         context.configure(
             connection=connection, target_metadata=get_metadata(), **conf_args
         )

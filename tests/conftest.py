@@ -255,6 +255,31 @@ def second_device(app: Flask, user, password: str | None = None) -> FlaskClient:
     return other
 
 
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """Playwright's driver, one per process: the browser journeys (tests/e2e) and
+    the one through nginx (tests/system/test_proxy.py) share it, as two drivers in
+    one process refuse to run. Chromium must be Debian's (never
+    ``playwright install``)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM
+
+    if not os.access(CHROMIUM, os.X_OK):
+        message = (
+            f"{CHROMIUM} not found: the browser journeys need Debian's chromium and "
+            "fonts-noto-cjk (make browser)"
+        )
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Watch the whole run for phone numbers in logs and URLs (tests/pii_watch.py)."""
     from tests.pii_watch import PiiWatch

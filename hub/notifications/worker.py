@@ -36,6 +36,7 @@ from hub.db import CONNECT_TIMEOUT, WRITE_LOCK_OPTION
 from hub.extensions import db
 from hub.models import OutboxMessage
 from hub.models.base import utcnow
+from hub.notifications.heartbeat import beat
 from hub.notifications.outbox import (
     DeliveryReport,
     claim_due,
@@ -273,6 +274,7 @@ class Worker:
                         # has started wakes us.
                         listener.connect()
                     self.deliver()
+                    beat()  # for /healthz?ready=1
                 except Exception as e:  # noqa: BLE001 - nothing may end delivery
                     failures += 1
                     self._recover(listener)

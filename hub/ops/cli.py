@@ -104,3 +104,31 @@ def register_ops_cli(app: Flask) -> None:
             raise click.ClickException(str(e)) from e
         db.engine.dispose()
         click.echo(f"restored {target} from {path} (migration {revision})")
+
+    @app.cli.group("admin")
+    def admin_group() -> None:
+        """Administrators (the first one, on a new server)."""
+
+    @admin_group.command("create")
+    @click.option("--mobile", required=True, help="The administrator's mobile number.")
+    @click.option("--name", required=True, help="The administrator's name.")
+    @click.password_option(
+        "--password",
+        help="Asked for (twice) when not given; kept only for a new account.",
+    )
+    def admin_create(mobile: str, name: str, password: str) -> None:
+        """Make an administrator: a new account, or an existing one promoted.
+
+        For the first administrator of a new server (later ones are granted in the
+        app). Whoever runs this vouches for the number: it counts as proved.
+        """
+        from hub.ops.accounts import AccountError, create_admin
+
+        try:
+            user, created = create_admin(mobile=mobile, name=name, password=password)
+        except AccountError as e:
+            raise click.ClickException(str(e)) from e
+        from hub.phones import mask_mobile
+
+        what = "created" if created else "promoted"
+        click.echo(f"administrator {what}: {user.name} ({mask_mobile(user.mobile)})")

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import click
 from flask import Flask, current_app, url_for
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import selectinload
 
 from hub.db import begin_writing
@@ -25,11 +25,9 @@ from hub.shifts.services import when_for
 AHEAD = timedelta(hours=24)
 
 
-def send_reminders(*, now: datetime | None = None) -> int:
-    """Remind confirmed people whose shift starts within 24 hours; returns how many."""
-    begin_writing()
-    now = now or utcnow()
-    due = (
+def due_signups(now: datetime) -> Select:
+    """The confirmed sign-ups to remind now: their shift starts within AHEAD."""
+    return (
         select(Signup.id)
         .join(Shift, Shift.id == Signup.shift_id)
         .join(Project, Project.id == Shift.project_id)
@@ -43,6 +41,13 @@ def send_reminders(*, now: datetime | None = None) -> int:
             Project.state.in_((ProjectState.RECRUITING, ProjectState.IN_PROGRESS)),
         )
     )
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Remind confirmed people whose shift starts within 24 hours; returns how many."""
+    begin_writing()
+    now = now or utcnow()
+    due = due_signups(now)
     # Claim first, tell after: only the run whose UPDATE changed a row reminds
     # its person. A second run at the same time waits for the first's row locks
     # (PostgreSQL, which then re-checks reminded_at) or for the write lock

@@ -29,7 +29,6 @@ from playwright.sync_api import (
     Playwright,
     Response,
     Route,
-    sync_playwright,
 )
 from playwright.sync_api import (
     Error as PlaywrightError,
@@ -123,24 +122,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    """Playwright's driver; Chromium must be Debian's (never ``playwright install``)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        message = (
-            f"{CHROMIUM} not found: the browser journeys need Debian's chromium and "
-            "fonts-noto-cjk (make browser)"
-        )
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    driver = sync_playwright().start()
-    try:
-        yield driver
-    finally:
-        driver.stop()
-
-
-@pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """One headless Chromium for the whole run."""
     chromium = playwright.chromium.launch(
@@ -157,9 +138,17 @@ class Browsing:
 
     axe = Axe()
 
-    def __init__(self, browser: Browser, base_url: str, test_name: str) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        base_url: str,
+        test_name: str,
+        context_options: dict[str, Any] | None = None,
+    ) -> None:
         self.browser = browser
         self.base_url = base_url
+        #: More browser-context options (the proxy test: its own certificate).
+        self.context_options = context_options or {}
         self.test_name = test_name
         self.console: list[tuple[str, str]] = []
         self.page_errors: list[str] = []
@@ -175,7 +164,10 @@ class Browsing:
     def open(self, *, javascript: bool = True) -> Page:
         """A new phone (browser context) with one page, watched for errors."""
         context = self.browser.new_context(
-            **PHONE, base_url=self.base_url, java_script_enabled=javascript
+            **PHONE,
+            **self.context_options,
+            base_url=self.base_url,
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)

@@ -92,6 +92,7 @@ FEATURES = {
     "audit": "Audit log",
     "opendata": "Open data",
     "admin": "Administration",
+    "ops": "Operations",
 }
 
 
@@ -159,6 +160,9 @@ MATRIX: list[Case] = [
     # Site -------------------------------------------------------------------------
     row("main.home", "GET", ALL),
     row("main.healthz", "GET", ALL),
+    # Open to every role from an allowed address (HUB_METRICS_ALLOW, the test
+    # client's 127.0.0.1); others get 404: tests/system/test_metrics.py.
+    row("ops.metrics", "GET", ALL),
     row("main.privacy", "GET", ALL),
     row("main.set_language", "POST", ALL, data={"locale": "zh_CN"}),
     row("main.set_text_size", "POST", USER, data={"large_text": "1"}),

@@ -218,3 +218,33 @@ def test_the_apps_log_and_print_calls_never_get_a_full_number() -> None:
             if any(PERSONAL.search(name) for name in names):
                 offending.append(f"{relative}:{call.lineno}")
     assert offending == []
+
+
+# Secrets in links -----------------------------------------------------------------
+
+#: URL parts that are secrets: whoever reads them may use the link (a calendar
+#: feed, a check-in, an activation, a certificate check).
+SECRET_ARGUMENTS = {"token", "code"}
+
+
+def test_every_link_secret_is_masked_in_logs(app: Flask) -> None:
+    """Each route whose URL carries a secret is masked by the one rule the app's
+    logs, Sentry and (the same pattern) nginx's access log use."""
+    from flask import url_for
+
+    from hub.ops.logs import SECRET_LINK_PREFIXES, mask_path
+
+    secret = "s3cr3tPart42"
+    checked = []
+    for rule in app.url_map.iter_rules():
+        secrets = SECRET_ARGUMENTS & set(rule.arguments)
+        if not secrets:
+            continue
+        values = {name: secret if name in secrets else "1" for name in rule.arguments}
+        with app.test_request_context():
+            path = url_for(rule.endpoint, **values)
+        assert secret not in mask_path(path), f"{rule.rule} is logged with its secret"
+        checked.append(rule.rule)
+    assert len(checked) >= 4, checked
+    nginx_site = (ROOT / "deploy" / "nginx" / "hub.conf").read_text(encoding="utf-8")
+    assert f"/(?:{'|'.join(SECRET_LINK_PREFIXES)})/" in nginx_site
