@@ -62,7 +62,7 @@ def _toast_screenshot(page: Page, name: str) -> None:
 def test_session_ends_tap_shows_toast_sign_in_returns_to_the_shift(
     browsing: Browsing, live_server: LiveServer, check: Check
 ) -> None:
-    mobile = "13950000001"
+    mobile = "13961000001"
     project_id, shift_id = _shift_and_volunteer(live_server, mobile, "社区义诊引导")
     page = browsing.open()
     page.goto(f"/login?next=/projects/{project_id}")
@@ -97,7 +97,7 @@ def test_session_ends_tap_shows_toast_sign_in_returns_to_the_shift(
 def test_offline_tap_shows_toast_and_nothing_was_sent(
     browsing: Browsing, live_server: LiveServer, check: Check
 ) -> None:
-    mobile = "13950000002"
+    mobile = "13961000002"
     project_id, shift_id = _shift_and_volunteer(live_server, mobile, "旧衣回收整理")
     page = browsing.open()
     page.goto(f"/login?next=/projects/{project_id}")
@@ -135,7 +135,7 @@ def test_an_answer_without_a_toast_still_says_something_went_wrong(
     browsing: Browsing, live_server: LiveServer, check: Check
 ) -> None:
     """A proxy's own error page (502) carries no toast: the page's script says it."""
-    mobile = "13950000003"
+    mobile = "13961000003"
     project_id, shift_id = _shift_and_volunteer(live_server, mobile, "楼道清洁日")
     page = browsing.open()
     page.goto(f"/login?next=/projects/{project_id}")
