@@ -24,7 +24,10 @@ from tests.conftest import IN_CI, TEST_SECRET, fresh_database
 
 
 def _app(url: str) -> Flask:
-    return create_app({"SECRET_KEY": TEST_SECRET, "SQLALCHEMY_DATABASE_URI": url})
+    # TESTING: cheap password hashes for the demo's accounts (the backup is the same).
+    return create_app(
+        {"SECRET_KEY": TEST_SECRET, "SQLALCHEMY_DATABASE_URI": url, "TESTING": True}
+    )
 
 
 def table_contents(engine: sa.Engine) -> dict[str, list[tuple]]:
