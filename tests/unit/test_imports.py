@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from hub.auth import services as auth
 from hub.extensions import db
-from hub.imports import activation, services, storage
+from hub.imports import services, storage
 from hub.imports.checking import check_rows, import_scope
 from hub.imports.reading import MAX_ROWS, FileRefused, read_table
+from hub.imports.routes import activation
 from hub.models import AuditEntry, OutboxMessage, RoleGrant, User, VolunteerProfile
 from hub.permissions import Role
 from tests import factories
