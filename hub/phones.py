@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
+
+#: A mainland mobile number, bare or with +86 / 0086 / 86 (also URL-encoded +).
+_MOBILE = re.compile(r"(?<!\d)((?:(?:\+|%2B|00)?86)?)(1[3-9]\d{9})(?!\d)")
 
 
 def normalize_mobile(raw: str | None) -> str | None:
@@ -35,3 +40,10 @@ def mask_mobile(mobile: str | None) -> str:
     if len(mobile) < 7:
         return "*" * len(mobile)
     return f"{mobile[:3]}****{mobile[-4:]}"
+
+
+def scrub(text: str, number: str = "") -> str:
+    """``text`` with ``number`` and anything like a mainland mobile number masked."""
+    if number:
+        text = text.replace(number, mask_mobile(number))
+    return _MOBILE.sub(lambda m: m.group(1) + mask_mobile(m.group(2)), text)

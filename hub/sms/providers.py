@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,7 +36,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models as tencent_models
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
-from hub.phones import mask_mobile
+from hub.phones import scrub
 from hub.sms.templates import TEMPLATES, check_params
 from hub.sms.transports import SmsMessage, TransportError, template_ids
 
@@ -53,19 +52,10 @@ TENCENT_REGION = "ap-guangzhou"
 
 #: Loggers of the SDKs and their HTTP stack that print request URLs or bodies.
 _SDK_LOGGERS = ("urllib3.connectionpool", "darabonba-core", "tencentcloud_sdk_common")
-#: A mainland mobile number, bare or with +86 / 0086 / 86 (also URL-encoded +).
-_MOBILE = re.compile(r"(?<!\d)((?:(?:\+|%2B|00)?86)?)(1[3-9]\d{9})(?!\d)")
 
 
 class SmsConfigError(TransportError):
     """The provider is not configured for this: credentials, sign name or template."""
-
-
-def scrub(text: str, number: str = "") -> str:
-    """``text`` with ``number`` and anything like a mainland mobile number masked."""
-    if number:
-        text = text.replace(number, mask_mobile(number))
-    return _MOBILE.sub(lambda m: m.group(1) + mask_mobile(m.group(2)), text)
 
 
 class _NumberMask(logging.Filter):
