@@ -117,7 +117,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_outbox_delivery(app)  # NOTIFY the outbox worker; inline delivery in dev
     register_cli(app)
-    from hub.bench_routes import init_bench_routes
+    from hub.bench.routes import init_bench_routes
 
     init_bench_routes(app)  # only with HUB_BENCH_ROUTES=1 (make bench)
     return app

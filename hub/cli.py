@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from hub.extensions import db
+from hub.notifications.outbox import deliver_due
+from hub.notifications.worker import take_write_lock_first
 from hub.seed.demo import DEMO_PASSWORD, DemoAccount, demo_logins, seed_demo
+from hub.sms.transports import transport_from_config
 
 
 def print_logins(logins: list[DemoAccount]) -> None:
@@ -24,12 +27,6 @@ def _send_story_texts() -> None:
     they are printed now, so the first request of `make run`, which delivers
     inline, shows only its own (a login code). With a real provider they stay in
     the outbox, as before, for the worker."""
-    from flask import current_app
-
-    from hub.notifications.outbox import deliver_due
-    from hub.notifications.worker import take_write_lock_first
-    from hub.sms.transports import transport_from_config
-
     if (current_app.config.get("SMS_PROVIDER") or "console") != "console":
         return
     take_write_lock_first(db.engine)

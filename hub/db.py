@@ -9,6 +9,7 @@ from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 
 from hub.extensions import db
+from hub.models.base import UTCDateTime
 
 #: Execution option: on SQLite, start the transaction with BEGIN IMMEDIATE.
 WRITE_LOCK_OPTION = "hub_write_lock"
@@ -90,8 +91,6 @@ def init_db(app: Flask) -> None:
 
 def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     """Let Alembic write our UTC column type as the plain type it stores."""
-    from hub.models.base import UTCDateTime
-
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False

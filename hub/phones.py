@@ -47,3 +47,10 @@ MOBILE_IN_TEXT = re.compile(r"(?<!\d)((?:(?:\+|%2B|00)?86)?)(1[3-9]\d{9})(?!\d)"
 def mask_mobiles(text: str) -> str:
     """``text`` with anything like a mainland mobile number masked (138****5678)."""
     return MOBILE_IN_TEXT.sub(lambda m: m.group(1) + mask_mobile(m.group(2)), text)
+
+
+def scrub(text: str, number: str = "") -> str:
+    """``text`` with ``number`` and anything like a mainland mobile number masked."""
+    if number:
+        text = text.replace(number, mask_mobile(number))
+    return mask_mobiles(text)

@@ -47,6 +47,7 @@ from hub.models import (
 )
 from hub.models.needs import need_summary
 from hub.permissions import ROLE_LABELS, Permission, Role
+from hub.shifts import when
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,6 @@ def _needs(ids: set[int]) -> dict[int, ObjectRef]:
 
 
 def _shifts(ids: set[int]) -> dict[int, ObjectRef]:
-    from hub.shifts import when
-
     rows = db.session.execute(
         select(Shift.id, Project.title, Shift.starts_at, Shift.ends_at)
         .join(Project, Project.id == Shift.project_id)

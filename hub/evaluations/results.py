@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 from hub.extensions import db
 from hub.hours.ledger import minutes_by_organization
 from hub.models import Project, RoleGrant, Shift, Signup, VolunteerProfile
+from hub.models.base import utcnow
 from hub.models.evaluations import (
     CRITERIA,
     Conclusion,
@@ -193,8 +194,6 @@ class Scorecard:
 
 def scorecard(organization_id: int, *, now: object = None) -> Scorecard:
     """An organization's public record across its projects."""
-    from hub.models.base import utcnow
-
     now = now or utcnow()
     projects = db.session.scalar(
         select(func.count(Project.id)).where(
@@ -253,8 +252,6 @@ class ProjectLine:
 
 def evaluated_projects(organization_id: int, *, now: object = None, limit: int = 20):  # noqa: ANN201
     """The organization's projects with a published result or a conclusion."""
-    from hub.models.base import utcnow
-
     now = now or utcnow()
     sums = (
         select(

@@ -342,3 +342,14 @@ EXPORTS: dict[str, ExportList] = {
         evaluation_rows,
     ),
 }
+
+#: The file formats by the names people know them by.
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
+
+
+def export_detail(data: dict[str, Any]) -> str:
+    """Which list went out, as what: 评议 · CSV / Evaluations · CSV (reader's words)."""
+    spec = EXPORTS.get(data.get("list", ""))
+    title = str(spec.title) if spec is not None else str(data.get("list", ""))
+    fmt = str(data.get("format", ""))
+    return f"{title} · {FORMAT_NAMES.get(fmt, fmt.upper())}"

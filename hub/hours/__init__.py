@@ -9,16 +9,17 @@ from flask_babel import lazy_gettext as _l
 def init_hours(app: Flask) -> None:
     """Register the check-in, hours, certificate and offline pages and their words."""
     from hub.audit_log.labels import register_action_labels, register_state_labels
-    from hub.hours import checkin, keeping, offline, policy, routes
+    from hub.hours import policy
+    from hub.hours.routes import checkin, keeping, offline, volunteer
     from hub.notifications.messages import register_kind
     from hub.web.templating import POLICIES
 
-    for blueprint in (checkin.bp, keeping.bp, offline.bp, routes.bp):
+    for blueprint in (checkin.bp, keeping.bp, offline.bp, volunteer.bp):
         app.register_blueprint(blueprint)
     POLICIES.update(policy.POLICIES)
-    routes.init_hours_words(app)
-    register_state_labels("hour_record", routes.RECORD_STATUS_LABELS)
-    register_state_labels("hour_dispute", routes.DISPUTE_STATE_LABELS)
+    volunteer.init_hours_words(app)
+    register_state_labels("hour_record", volunteer.RECORD_STATUS_LABELS)
+    register_state_labels("hour_dispute", volunteer.DISPUTE_STATE_LABELS)
     register_action_labels(
         {
             "signup.attended": _l("Marked as attended"),

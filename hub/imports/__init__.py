@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 def init_imports(app: Flask) -> None:
     """Register the import and activation pages, their messages and audit words."""
     from hub.audit_log.labels import register_action_labels
-    from hub.imports import activation, routes
+    from hub.imports.routes import activation, upload
     from hub.notifications.messages import register_kind
 
-    app.register_blueprint(routes.bp)
+    app.register_blueprint(upload.bp)
     app.register_blueprint(activation.bp)
     register_kind(
         "account_imported",

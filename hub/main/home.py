@@ -8,9 +8,21 @@ from typing import TYPE_CHECKING
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import func, select
 
-from hub.models import Invitation, Shift, User
+from hub.auth.policy import assisting_community_ids
+from hub.extensions import db
+from hub.matching import labels, queries, services
+from hub.models import Community, Invitation, Organization, Project, Shift, User
+from hub.models.base import utcnow
+from hub.models.projects import LinkState
+from hub.organizations.labels import filing_state_label
+from hub.organizations.policy import STAFF, reviewed_street_ids
+from hub.organizations.services import review_queue
+from hub.organizations.staff import invitations_for
 from hub.permissions import Permission
+from hub.projects.queue import approval_queue
+from hub.tenders.queries import awaiting_award_count, open_tender_count
 
 if TYPE_CHECKING:
     from hub.projects.queue import WaitingProject
@@ -92,17 +104,11 @@ def projects_waiting(user: User) -> list[WaitingProject] | None:
     """A reviewer's projects waiting for approval, oldest first; None for others."""
     if not user.has_permission(Permission.PROJECTS_APPROVE):
         return None
-    from hub.organizations.policy import reviewed_street_ids
-    from hub.projects.queue import approval_queue
-
     return approval_queue(reviewed_street_ids(user))
 
 
 def _reviewer_actions(user: User) -> list[NextAction]:
     """A reviewer's queue size, with how many are overdue."""
-    from hub.organizations.policy import reviewed_street_ids
-    from hub.organizations.services import review_queue
-
     street_ids = reviewed_street_ids(user)
     if not street_ids:
         return []
@@ -128,13 +134,6 @@ def _reviewer_actions(user: User) -> list[NextAction]:
 
 def _staff_actions(user: User) -> list[NextAction]:
     """Each of my organizations' filing state, and invitations waiting for me."""
-    from sqlalchemy import select
-
-    from hub.extensions import db
-    from hub.models import Organization
-    from hub.organizations.labels import filing_state_label
-    from hub.organizations.staff import invitations_for
-
     actions = [
         NextAction(
             _("Invitation from %(organization)s", organization=inv.organization.name),
@@ -165,9 +164,6 @@ def _staff_actions(user: User) -> list[NextAction]:
 
 def _tender_actions(user: User) -> list[NextAction]:
     """Purchase needs: reviewers see those waiting for an award; staff, open ones."""
-    from hub.organizations.policy import STAFF, reviewed_street_ids
-    from hub.tenders.queries import awaiting_award_count, open_tender_count
-
     actions = []
     street_ids = reviewed_street_ids(user)
     if street_ids:
@@ -193,12 +189,6 @@ def _coordinator_actions(user: User) -> list[NextAction]:
     """A social worker's coordination requests waiting for an answer."""
     if not user.has_permission(Permission.PROJECTS_COORDINATE):
         return []
-    from sqlalchemy import func, select
-
-    from hub.extensions import db
-    from hub.models import Project
-    from hub.models.projects import LinkState
-
     waiting = db.session.scalar(
         select(func.count()).where(
             Project.coordinator_id == user.id, Project.link_state == LinkState.REQUESTED
@@ -221,9 +211,6 @@ def _coordinator_actions(user: User) -> list[NextAction]:
             primary=bool(waiting),
         )
     ]
-    from hub.auth.policy import assisting_community_ids
-    from hub.models import Community
-
     for community_id in assisting_community_ids(user):
         community = db.session.get(Community, community_id)
         actions.append(
@@ -266,9 +253,6 @@ def for_you(user: User) -> ForYou | None:
     """The volunteer home's "For you" (a bounded number of queries); None otherwise."""
     if not user.has_permission(Permission.SHIFTS_SIGNUP):
         return None
-    from hub.matching import labels, queries, services
-    from hub.models.base import utcnow
-
     now = utcnow()
     invitations = queries.pending_invitations(user.id, now)
     person = services.person_for(user, now)

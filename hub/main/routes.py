@@ -19,6 +19,7 @@ from hub.auth.forms import EmptyForm
 from hub.extensions import db, limiter
 from hub.i18n import LANGUAGE_CODES
 from hub.main.home import next_actions, projects_waiting
+from hub.ops.health import health
 from hub.permissions import ROLE_LABELS, Permission
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
@@ -48,8 +49,6 @@ def home():
 def healthz():
     """Liveness (the database) for load balancers; ``?ready=1`` adds readiness:
     Redis and the outbox worker's heartbeat (hub/ops/health.py)."""
-    from hub.ops.health import health
-
     report, healthy = health(current_app, ready=request.args.get("ready") == "1")
     return jsonify(report), 200 if healthy else 503
 

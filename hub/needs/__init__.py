@@ -61,6 +61,6 @@ def init_needs(app: Flask) -> None:
     }.items():
         register_kind(kind, message)
 
-    from hub.needs import routes, work  # noqa: F401 - work adds its routes to bp
+    from hub.needs.routes import resident, work  # noqa: F401 - work adds routes
 
-    app.register_blueprint(routes.bp)
+    app.register_blueprint(resident.bp)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
+import psycopg
 from flask import Flask, current_app, has_request_context
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
@@ -43,6 +44,7 @@ from hub.notifications.outbox import (
     release_claimed,
     send_claimed,
 )
+from hub.phones import scrub
 from hub.sms.transports import Transport, transport_from_config
 
 log = logging.getLogger(__name__)
@@ -152,8 +154,6 @@ class Listener:
 
     def connect(self) -> None:
         """(Re)connect and LISTEN; raises ListenerLost while the database is away."""
-        import psycopg  # PostgreSQL only
-
         if self.connection is not None and not self.connection.closed:
             return
         args, params = self.engine.dialect.create_connect_args(self.engine.url)
@@ -167,8 +167,6 @@ class Listener:
 
     def wait(self, seconds: float) -> bool:
         """True when notified within ``seconds``; pending notifications are drained."""
-        import psycopg
-
         if self.connection is None:
             raise ListenerLost("not listening")
         try:
@@ -198,8 +196,6 @@ class Listener:
 
 def _describe(error: BaseException) -> str:
     """The error's type and first line, numbers masked (no SQL, no parameters)."""
-    from hub.sms.providers import scrub  # here: the provider SDKs load slowly
-
     cause = getattr(error, "orig", None) or error
     lines = str(cause).strip().splitlines()
     return scrub(f"{type(cause).__name__}: {lines[0] if lines else ''}")

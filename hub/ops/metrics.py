@@ -17,26 +17,23 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Iterator
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, abort, current_app, request
-from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from flask import Flask, current_app
+from prometheus_client import CollectorRegistry, Gauge
 from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from prometheus_flask_exporter import PrometheusMetrics
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from hub.extensions import db, limiter
+from hub.extensions import db
+from hub.localtime import day_start, local_date
 from hub.models import OutboxMessage
 from hub.models.base import utcnow
 from hub.notifications.outbox import GIVEN_UP_AT
-from hub.web.access import public
+from hub.shifts.reminders import due_signups
 
-bp = Blueprint("ops", __name__)
 #: Latency buckets (seconds) around the pages' budget (DESIGN §5).
 BUCKETS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 2.0, 5.0, 10.0)
 EXCLUDED_PATHS = ["^/static/", "^/metrics$", "^/healthz$"]
@@ -73,7 +70,7 @@ def allowed_networks(
     ]
 
 
-def _allowed(address: str | None) -> bool:
+def is_allowed(address: str | None) -> bool:
     if not address:
         return False
     try:
@@ -87,8 +84,6 @@ class HubCollector(Collector):
     """What the database says at scrape time: outbox, reminders, SMS today."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from hub.shifts.reminders import due_signups
-
         now = utcnow()
         try:
             waiting = (
@@ -104,8 +99,7 @@ class HubCollector(Collector):
                     OutboxMessage.next_attempt_at == GIVEN_UP_AT,
                 )
             )
-            zone = ZoneInfo(current_app.config["TIMEZONE"])
-            midnight = datetime.combine(now.astimezone(zone).date(), time(), zone)
+            midnight = day_start(local_date(now))
             sent_today = db.session.scalar(
                 select(func.count()).where(OutboxMessage.sent_at >= midnight)
             )
@@ -161,13 +155,8 @@ class _Registered(Collector):
         return self.registry.collect()
 
 
-@bp.route("/metrics")
-@public
-@limiter.exempt
-def metrics() -> Response:
-    """Prometheus text format, for allowed addresses only (others: 404)."""
-    if not _allowed(request.remote_addr):
-        abort(404)
+def registry_for_scrape() -> CollectorRegistry:
+    """Everything /metrics shows: every process's numbers and the database's."""
     registry = CollectorRegistry(auto_describe=False)
     if multiprocess():
         MultiProcessCollector(registry)
@@ -175,7 +164,7 @@ def metrics() -> Response:
         registry.register(_Registered(current_app.extensions["hub_metrics"].registry))
         registry.register(_Registered(_PROCESS_REGISTRY))
     registry.register(HubCollector())
-    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+    return registry
 
 
 def _watch_pool() -> None:
@@ -220,6 +209,8 @@ def init_metrics(app: Flask) -> None:
     )
     exporter.init_app(app)
     app.extensions["hub_metrics"] = exporter
+    from hub.ops.routes import bp
+
     app.register_blueprint(bp)
     with app.app_context():
         _watch_pool()

@@ -24,7 +24,14 @@ from hub.auth.labels import code_error
 from hub.errors import CodeNotValid, TooManyCodes
 from hub.evaluations.results import evaluated_projects, scorecard
 from hub.extensions import db
-from hub.models import Community, Document, Organization, StaffInvitation, Street
+from hub.models import (
+    Community,
+    Document,
+    Organization,
+    RoleGrant,
+    StaffInvitation,
+    Street,
+)
 from hub.models.places import place_sort_key
 from hub.models.verification import Purpose
 from hub.organizations import forms, policy, services, staff
@@ -368,8 +375,6 @@ def staff_page(org_id: int):
 
 
 def _staff_grant(org_id: int, grant_id: int):  # noqa: ANN202
-    from hub.models import RoleGrant
-
     org = _load(org_id, policy.is_staff)
     grant = db.get_or_404(RoleGrant, grant_id)
     if grant.organization_id != org.id or grant.revoked_at is not None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from hub import audit
+from hub.admin.services import grant_role
 from hub.auth.services import people_with_role
 from hub.errors import DomainError
 from hub.extensions import db
@@ -26,6 +28,7 @@ from hub.models.organizations import (
 from hub.notifications.services import notify
 from hub.permissions import Role
 from hub.uploads import store_document
+from hub.workdays import working_days_waiting
 
 
 class NameTaken(DomainError):
@@ -85,8 +88,6 @@ def start_application(
     *, user: User, name: str, street: Street, org_type: str
 ) -> Organization:
     """Create an organization as a draft filing; its creator becomes owner."""
-    from hub.admin.services import grant_role
-
     name = " ".join(name.split())
     _check_name_free(name, exclude_id=None)
     org = Organization(
@@ -227,8 +228,6 @@ def organization_staff(org_id: int) -> list[User]:
 
 
 def _url(endpoint: str, **values: Any) -> str:
-    from flask import url_for
-
     return url_for(endpoint, **values)
 
 
@@ -399,10 +398,6 @@ REVIEW_DUE_WORKING_DAYS = 5
 
 def review_queue(street_ids: list[int], *, now=None) -> list[QueueItem]:  # noqa: ANN001
     """Submitted filings of these streets, oldest first, with working days waiting."""
-    from sqlalchemy.orm import selectinload
-
-    from hub.workdays import working_days_waiting
-
     now = now or utcnow()
     orgs = db.session.scalars(
         select(Organization)

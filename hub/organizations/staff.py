@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from sqlalchemy import select
 
 from hub import audit
@@ -104,8 +105,6 @@ def invite_staff(
         data={"invitation_id": invitation.id, "role": role.value},
     )
     if invitee is not None and invitee.mobile_verified_at is not None:
-        from flask import url_for
-
         notify(
             invitee,
             "staff_invited",

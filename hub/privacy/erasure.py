@@ -15,6 +15,7 @@ it never held names or numbers).
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -172,8 +173,6 @@ def _erase_needs(user: User, upload_dir: str, result: Erasure) -> None:
 
 def _json_mentions(column, text: str):  # noqa: ANN001, ANN202
     """A condition: the JSON column's text holds ``text`` (raw or \\u-escaped)."""
-    import json
-
     escaped = json.dumps(text)[1:-1]
     as_text = cast(column, String)
     condition = as_text.contains(text, autoescape=True)

@@ -257,8 +257,6 @@ def request_linkage(project_id: int):
     ]
     if not form.validate_on_submit():
         return _manage_page(project, 422, linkage_form=form)
-    from hub.models import User
-
     try:
         services.request_linkage(
             project, db.session.get(User, form.social_worker_id.data), by=current_user

@@ -6,16 +6,15 @@ import click
 from flask import current_app
 from flask_migrate import upgrade
 
+from hub import create_app
+from hub.extensions import db
 from hub.models.base import utcnow
 from hub.seed.city import CITY_PASSWORD, marker
+from hub.seed.run import seed_city
 
 
 def run_seed_city(seed: int, scale: float, database_url: str | None) -> None:
     """Bring the schema up to date, then generate the data set into it."""
-    from hub import create_app
-    from hub.extensions import db
-    from hub.seed.run import seed_city
-
     app = current_app._get_current_object()  # noqa: SLF001
     if database_url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})

@@ -16,11 +16,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from hub.admin import services as admin
+from hub.auth import services as accounts
 from hub.extensions import db
 from hub.localtime import local_date, zone
 from hub.models import Community, Organization, Project, Street, Tender, User
 from hub.models.base import utcnow
+from hub.models.organizations import Stage
+from hub.organizations import services
 from hub.permissions import Qualification, Role
+from hub.seed import demo_work
+from hub.tenders import services as tenders
 
 #: The article's streets (code, name) and some of their communities.
 DEMO_PLACES: list[tuple[str, str, list[str]]] = [
@@ -136,8 +142,6 @@ class Demo:
 
 def seed_demo(now: datetime | None = None) -> list[DemoAccount]:
     """Load the demo places, people and story; returns the logins to print."""
-    from hub.seed import demo_work
-
     demo = Demo(Clock(now or utcnow()))
     _places(demo)
     _people(demo)
@@ -149,8 +153,6 @@ def seed_demo(now: datetime | None = None) -> list[DemoAccount]:
 
 
 def _places(demo: Demo) -> None:
-    from hub.admin import services as admin
-
     for code, name, communities in DEMO_PLACES:
         street = admin.save_street(None, name=name, code=code)
         demo.streets[code] = street
@@ -163,9 +165,6 @@ def _places(demo: Demo) -> None:
 
 
 def _people(demo: Demo) -> None:
-    from hub.admin import services as admin
-    from hub.auth import services as accounts
-
     admin_user = None
     for spec in DEMO_ACCOUNTS:
         user = accounts.register_user(
@@ -249,9 +248,6 @@ DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def _organizations(demo: Demo) -> None:
     """Filings at every stage: incubating, graduated (出壳), waiting, to change."""
-    from hub.models.organizations import Stage
-    from hub.organizations import services
-
     reviewer = demo.person(2)
     street = demo.street
     for (
@@ -306,8 +302,6 @@ def _organizations(demo: Demo) -> None:
 def _tenders(demo: Demo) -> None:
     """One purchase need taking proposals, one waiting for the award (the awarded
     one, from tender to evaluation, is told with its project in demo_work)."""
-    from hub.tenders import services as tenders
-
     clock, street = demo.clock, demo.street
     reviewer = demo.person(2)
     visits = tenders.publish_tender(
@@ -348,7 +342,7 @@ def _tenders(demo: Demo) -> None:
         description="工作日放学后为双职工家庭的小学生提供作业辅导和看护。",
         now=published,
     )
-    _published_at(after_school, published)
+    demo_work.published_at(after_school, published)
     for key, owner_no, price, plan in [
         ("books", 6, 55_000_00, "读书会志愿者每天陪伴写作业，周五亲子共读。"),
         ("neighbours", 4, 58_000_00, "社工带领大学生志愿者开展课后辅导。"),
@@ -363,11 +357,3 @@ def _tenders(demo: Demo) -> None:
             now=clock.at(-20, 10),
         )
     demo.tenders["after_school"] = after_school
-
-
-def _published_at(tender: Tender, moment: datetime) -> None:
-    """The tender row's creation time is the story's (publish_tender takes ``now``
-    for its checks, but the row's timestamp is the clock's): the open-data release
-    dates its tender period from it."""
-    tender.created_at = moment
-    db.session.flush()

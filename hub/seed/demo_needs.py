@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from hub.evaluations.residents import confirm_residence
+from hub.hours import certificates
 from hub.models import Community, Grid
 from hub.models.profiles import PARTS
+from hub.needs import services as needs_services
+from hub.profiles import services as profiles_services
 
 if TYPE_CHECKING:
     from hub.seed.demo import Demo
@@ -39,9 +43,6 @@ def _grid(community: Community, name: str = "第一网格") -> Grid:
 def profiles(demo: Demo) -> None:
     """Onboarded volunteers: skills, interests, free times, home grid (the demo
     volunteer's and the resident's homes confirmed by their social worker)."""
-    from hub.evaluations.residents import confirm_residence
-    from hub.profiles import services as profiles_services
-
     for n, (home, skills, interests, days, parts) in PROFILES.items():
         community = demo.communities[home]
         profile = profiles_services.save_profile(
@@ -133,8 +134,6 @@ NEEDS = [
 
 def needs(demo: Demo) -> None:
     """Residents' needs, one or more in each state, through the social workers."""
-    from hub.needs import services as needs_services
-
     worker, staff = demo.person(3), demo.person(4)
     helpers = demo.orgs["neighbours"]
     for n, community, grid, category, text, outcome in NEEDS:
@@ -168,8 +167,6 @@ def needs(demo: Demo) -> None:
 
 def certificate(demo: Demo) -> None:
     """The demo volunteer's certificate of the last half year, to verify by code."""
-    from hub.hours import certificates
-
     certificates.issue_certificate(
         demo.person(5), start=demo.clock.day(-180), end=demo.clock.today
     )

@@ -10,12 +10,21 @@ sign-up states, the hour records and the audit trail are what the site would hol
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from hub.models import Grid, Project, Shift, User
+from hub.evaluations import services as evaluations
+from hub.extensions import db
+from hub.hours import attendance, marking, records
+from hub.matching import services as matching
+from hub.models import Grid, Project, Shift, Tender, User
 from hub.models.evaluations import Conclusion
+from hub.models.hours import Method
 from hub.models.projects import Funding
+from hub.projects import services as projects
+from hub.seed import demo_needs
+from hub.shifts import services as shifts
+from hub.tenders import services as tenders
 
 if TYPE_CHECKING:
     from hub.seed.demo import Demo
@@ -137,8 +146,6 @@ UPCOMING_SHIFTS = [
 
 def tell_story(demo: Demo) -> None:
     """Profiles, projects, their shifts and hours, evaluations, needs, certificate."""
-    from hub.seed import demo_needs
-
     demo_needs.profiles(demo)
     _awarded_tender(demo)
     for plan in PLANS:
@@ -152,8 +159,6 @@ def tell_story(demo: Demo) -> None:
 
 
 def _link_and_approve(demo: Demo, project: Project, owner: User, worker: User) -> None:
-    from hub.projects import services as projects
-
     projects.request_linkage(project, worker, by=owner)
     projects.answer_linkage(project, user=worker, accept=True, note=None)
     projects.submit_project(project, by=owner)
@@ -162,10 +167,6 @@ def _link_and_approve(demo: Demo, project: Project, owner: User, worker: User) -
 
 def _awarded_tender(demo: Demo) -> None:
     """A purchase need from tender to evaluation: the open-data process in full."""
-    from hub.projects import services as projects
-    from hub.seed.demo import _published_at
-    from hub.tenders import services as tenders
-
     clock = demo.clock
     published = clock.at(-170, 9)
     tender = tenders.publish_tender(
@@ -181,7 +182,7 @@ def _awarded_tender(demo: Demo) -> None:
         description="为锁三社区 80 岁以上老人提供午餐，行动不便的送餐上门。",
         now=published,
     )
-    _published_at(tender, published)
+    published_at(tender, published)
     bids = [
         ("neighbours", 4, 138_000_00, "中心食堂供餐，志愿者分装、送餐上门。"),
         ("green", 6, 145_000_00, "与社区食堂合作，环保餐盒，志愿者配送。"),
@@ -217,8 +218,6 @@ def _awarded_tender(demo: Demo) -> None:
 
 def _launch(demo: Demo, plan: Plan) -> Project:
     """A project of an organization, linked (三社联动) and approved: recruiting."""
-    from hub.projects import services as projects
-
     owner = demo.person(plan.owner)
     project = projects.create_project(
         demo.orgs[plan.org],
@@ -240,8 +239,6 @@ def _launch(demo: Demo, plan: Plan) -> Project:
 def _reading_waiting(demo: Demo) -> None:
     """A project waiting: the social worker is asked to coordinate it, then the
     street approves it (the demo leaves both steps to the people logging in)."""
-    from hub.projects import services as projects
-
     owner = demo.person(6)
     project = projects.create_project(
         demo.orgs["books"],
@@ -274,8 +271,6 @@ def _add_shift(
     end: tuple[int, int],
     capacity: int,
 ) -> Shift:
-    from hub.shifts import services as shifts
-
     project = demo.projects[key]
     (shift,) = shifts.add_shifts(
         project,
@@ -297,10 +292,6 @@ def _owner_of(demo: Demo, project: Project) -> User:
 
 def _past_shifts(demo: Demo) -> None:
     """Each shift as it happened: sign-ups, who came (or not), hours confirmed."""
-    from hub.hours import attendance, marking, records
-    from hub.models.hours import Method
-    from hub.shifts import services as shifts
-
     for key, day, start, end, capacity, people in PAST_SHIFTS:
         shift = _add_shift(demo, key, day, start, end, capacity)
         owner = _owner_of(demo, shift.project)
@@ -345,9 +336,6 @@ def _past_shifts(demo: Demo) -> None:
 def _close_projects(demo: Demo) -> None:
     """The awarded project is done and evaluated (成效评议会); the sorting project
     is done and its residents' evaluation is open now."""
-    from hub.evaluations import services as evaluations
-    from hub.projects import services as projects
-
     clock, reviewer = demo.clock, demo.person(2)
     tender_project = demo.projects["tender"]
     projects.start_project(tender_project, by=demo.person(4))
@@ -386,9 +374,6 @@ def _close_projects(demo: Demo) -> None:
 
 def _upcoming_shifts(demo: Demo) -> None:
     """Shifts to come: some with places, one full with a waitlist, an invitation."""
-    from hub.matching import services as matching
-    from hub.shifts import services as shifts
-
     for key, day, start, end, capacity, confirmed, waiting in UPCOMING_SHIFTS:
         shift = _add_shift(demo, key, day, start, end, capacity)
         for n in [*confirmed, *waiting]:
@@ -401,3 +386,11 @@ def _upcoming_shifts(demo: Demo) -> None:
             matching.invite_to_shift(
                 shift, user=demo.person(VOLUNTEER), by=_owner_of(demo, shift.project)
             )
+
+
+def published_at(tender: Tender, moment: datetime) -> None:
+    """The tender row's creation time is the story's (publish_tender takes ``now``
+    for its checks, but the row's timestamp is the clock's): the open-data release
+    dates its tender period from it."""
+    tender.created_at = moment
+    db.session.flush()

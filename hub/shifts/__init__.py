@@ -62,16 +62,16 @@ def init_shifts(app: Flask) -> None:
     from hub.audit_log.labels import register_action_labels, register_state_labels
     from hub.categories import SKILL_LABELS
     from hub.notifications.messages import register_kind
-    from hub.shifts import calendar, finding, labels, poster, roster
+    from hub.shifts import labels
     from hub.shifts.queries import (
         PROJECT_PAGE_SHIFTS,
         my_signups_for,
         organizer_shifts,
         upcoming_shifts,
     )
-    from hub.shifts.routes import bp
+    from hub.shifts.routes import calendar, finding, poster, roster, signup
 
-    app.register_blueprint(bp)
+    app.register_blueprint(signup.bp)
     app.register_blueprint(finding.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(poster.bp)

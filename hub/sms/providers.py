@@ -36,7 +36,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models as tencent_models
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
-from hub.phones import mask_mobile, mask_mobiles
+from hub.phones import scrub
 from hub.sms.templates import TEMPLATES, check_params
 from hub.sms.transports import SmsMessage, TransportError, template_ids
 
@@ -56,13 +56,6 @@ _SDK_LOGGERS = ("urllib3.connectionpool", "darabonba-core", "tencentcloud_sdk_co
 
 class SmsConfigError(TransportError):
     """The provider is not configured for this: credentials, sign name or template."""
-
-
-def scrub(text: str, number: str = "") -> str:
-    """``text`` with ``number`` and anything like a mainland mobile number masked."""
-    if number:
-        text = text.replace(number, mask_mobile(number))
-    return mask_mobiles(text)
 
 
 class _NumberMask(logging.Filter):

@@ -21,10 +21,10 @@ def init_tenders(app: Flask) -> None:
     """Register tender pages, their words, notifications and audit-log names."""
     from hub.audit_log.labels import register_action_labels
     from hub.notifications.messages import register_kind
-    from hub.tenders import labels, review  # noqa: F401 - review adds its routes to bp
-    from hub.tenders.routes import bp
+    from hub.tenders import labels
+    from hub.tenders.routes import public, review  # noqa: F401 - review adds routes
 
-    app.register_blueprint(bp)
+    app.register_blueprint(public.bp)
     app.jinja_env.filters["shanghai_datetime"] = labels.shanghai_datetime
     app.jinja_env.globals["tender_state_chip"] = tender_state_chip
     register_action_labels({"proposal.decide": _l("Proposal decided")})

@@ -23,8 +23,8 @@ from hub.evaluations import services as evaluations
 from hub.extensions import db
 from hub.hours import certificates, records, tokens
 from hub.imports import storage
-from hub.imports.activation import activation_token
 from hub.imports.services import UNUSABLE_PASSWORD
+from hub.imports.tokens import activation_token
 from hub.matching import services as matching
 from hub.models import User
 from hub.models.base import utcnow

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from hub.auth import services as auth
 from hub.extensions import db
-from hub.imports import activation, services, storage
+from hub.imports import services, storage, tokens
 from hub.imports.checking import check_rows, import_scope
 from hub.imports.reading import MAX_ROWS, FileRefused, read_table
 from hub.models import AuditEntry, OutboxMessage, RoleGrant, User, VolunteerProfile
@@ -168,7 +168,7 @@ def test_a_social_worker_imports_into_their_own_community(place) -> None:  # noq
 def _import(rows, importer):  # noqa: ANN001, ANN202
     preview = check_rows(read_table(csv_bytes(rows)).rows, import_scope(importer))
     return services.import_volunteers(
-        preview, by=importer, filename="名单.csv", link_for=activation.activation_link
+        preview, by=importer, filename="名单.csv", link_for=tokens.activation_link
     )
 
 
@@ -241,13 +241,13 @@ def test_an_activation_link_works_once(place) -> None:  # noqa: ANN001
     (person,) = _import(
         [HEADER, ["王芳", "13812345678", "锁三社区"]], factories.reviewer(street=street)
     ).created
-    token = activation.activation_token(person)
-    assert activation.user_for_token(token) == person
+    token = tokens.activation_token(person)
+    assert tokens.user_for_token(token) == person
     services.activate_account(person, password="lantern-river-42", consent_version="v1")
     assert person.active and services.has_usable_password(person)
     assert auth.authenticate(person.mobile, "lantern-river-42") == person
-    with pytest.raises(activation.BadActivation) as used:
-        activation.user_for_token(token)
+    with pytest.raises(tokens.BadActivation) as used:
+        tokens.user_for_token(token)
     assert used.value.reason == "used"
     with pytest.raises(services.AlreadyActivated):
         services.activate_account(
@@ -260,15 +260,15 @@ def test_activation_links_expire_and_cannot_be_forged(place, monkeypatch) -> Non
     (person,) = _import(
         [HEADER, ["王芳", "13812345678", "锁三社区"]], factories.reviewer(street=street)
     ).created
-    token = activation.activation_token(person)
-    later = time.time() + activation.MAX_AGE_DAYS * 24 * 3600 + 5
+    token = tokens.activation_token(person)
+    later = time.time() + tokens.MAX_AGE_DAYS * 24 * 3600 + 5
     monkeypatch.setattr(time, "time", lambda: later)
-    with pytest.raises(activation.BadActivation) as expired:
-        activation.user_for_token(token)
+    with pytest.raises(tokens.BadActivation) as expired:
+        tokens.user_for_token(token)
     assert expired.value.reason == "expired"
     monkeypatch.undo()
-    with pytest.raises(activation.BadActivation) as forged:
-        activation.user_for_token(token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
+    with pytest.raises(tokens.BadActivation) as forged:
+        tokens.user_for_token(token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
     assert forged.value.reason == "invalid"
 
 
@@ -277,10 +277,10 @@ def test_disabling_an_account_kills_its_activation_link(place) -> None:  # noqa:
     (person,) = _import(
         [HEADER, ["王芳", "13812345678", "锁三社区"]], factories.reviewer(street=street)
     ).created
-    token = activation.activation_token(person)
+    token = tokens.activation_token(person)
     auth.set_active(person, False)
-    with pytest.raises(activation.BadActivation):
-        activation.user_for_token(token)
+    with pytest.raises(tokens.BadActivation):
+        tokens.user_for_token(token)
 
 
 def test_pending_uploads_belong_to_their_importer_and_expire(tmp_path) -> None:  # noqa: ANN001

@@ -14,8 +14,8 @@ from hub.extensions import db
 from hub.models import Signup
 from hub.permissions import Role
 from hub.projects import services as project_services
-from hub.shifts import finding
 from hub.shifts import services as shift_services
+from hub.shifts.routes import finding
 from tests import factories
 from tests.conftest import second_device
 from tests.factories import SHANGHAI

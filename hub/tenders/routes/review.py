@@ -27,7 +27,7 @@ from hub.permissions import Permission
 from hub.projects.policy import can_manage_tender
 from hub.tenders import forms, queries, services
 from hub.tenders.labels import deadline_note
-from hub.tenders.routes import bp
+from hub.tenders.routes.public import bp
 from hub.web.access import requires
 from hub.web.htmx import see_other
 

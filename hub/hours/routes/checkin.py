@@ -36,9 +36,9 @@ from hub.models.shifts import SignupState
 from hub.permissions import Permission
 from hub.shifts import when
 from hub.shifts.policy import can_organize_shift
-from hub.shifts.poster import qr_svg
 from hub.web.access import public, requires
 from hub.web.htmx import is_htmx, see_other
+from hub.web.qr import qr_svg
 from hub.web.reasons import login_reason
 
 bp = Blueprint("checkin", __name__)

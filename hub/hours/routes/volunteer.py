@@ -23,9 +23,9 @@ from hub.models import Certificate, HourDispute, HourRecord, Project, User
 from hub.models.base import utcnow
 from hub.models.hours import DisputeState, RecordState
 from hub.permissions import Permission
-from hub.shifts.poster import qr_svg
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
+from hub.web.qr import qr_svg
 
 bp = Blueprint("hours", __name__)
 

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from hub.extensions import db
 from hub.models import Project
 from hub.models.projects import ProjectState
 from hub.shifts.queries import upcoming_shifts
 from hub.web.access import public
+from hub.web.qr import qr_svg
 
 bp = Blueprint("poster", __name__)
 
 #: How many of the next shifts the poster lists.
 POSTER_SHIFTS = 5
-
-
-def qr_svg(url: str, title: str) -> Markup:
-    """A QR code as inline SVG, drawn here: no image request, no script, no style."""
-    svg = segno.make(url, error="m").svg_inline(
-        scale=4, omitsize=True, svgclass="qr", lineclass="qr-line", title=title
-    )
-    # segno escapes the title and writes only its own markup.
-    return Markup(svg)  # noqa: S704 - segno's own SVG, title escaped by segno
 
 
 @bp.route("/projects/<int:project_id>/poster")

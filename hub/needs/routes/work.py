@@ -14,7 +14,7 @@ from hub.models.needs import NeedState
 from hub.models.organizations import TransitionNotAllowed
 from hub.models.projects import Funding
 from hub.needs import forms, policy, queries, services
-from hub.needs.routes import (
+from hub.needs.routes.resident import (
     after_change,
     assign_choices,
     bp,

@@ -25,9 +25,9 @@ from hub.exports.writers import (
 )
 from hub.extensions import db, limiter
 from hub.imports import forms, labels, services, storage
-from hub.imports.activation import activation_link
 from hub.imports.checking import ImportScope, Preview, check_rows, import_scope
 from hub.imports.reading import MAX_IMPORT_BYTES, FileRefused, read_table
+from hub.imports.tokens import activation_link
 from hub.localtime import zone
 from hub.permissions import Permission
 from hub.web.access import requires

@@ -1,6 +1,6 @@
 """Tender pages: the public list and details, and the organizations' proposals.
 
-The street's pages (publish, compare, award, cancel) are in ``review.py`` on the
+The street's pages (publish, compare, award, cancel) are in ``review`` on the
 same blueprint.
 """
 
