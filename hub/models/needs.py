@@ -125,9 +125,36 @@ class ServiceNeed(TimestampMixin, db.Model):
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
 
+    def may_move_to(self, target: NeedState) -> bool:
+        """NEED_TRANSITIONS allow this step from here."""
+        return target in NEED_TRANSITIONS[NeedState(self.state)]
+
+    @property
+    def may_triage(self) -> bool:
+        """Open: a social worker may pass it on (or decline it)."""
+        return self.may_move_to(NeedState.TRIAGED)
+
+    @property
+    def may_withdraw(self) -> bool:
+        return self.may_move_to(NeedState.WITHDRAWN)
+
+    @property
+    def may_start(self) -> bool:
+        """Assigned: the organization may take it on (or hand it back)."""
+        return self.may_move_to(NeedState.IN_PROGRESS)
+
+    @property
+    def may_hand_back(self) -> bool:
+        return self.may_move_to(NeedState.OPEN)
+
+    @property
+    def may_resolve(self) -> bool:
+        """With an organization (assigned or in progress), not yet resolved."""
+        return self.may_move_to(NeedState.RESOLVED)
+
     def _move(self, target: NeedState) -> NeedState:
         current = NeedState(self.state)
-        if target not in NEED_TRANSITIONS[current]:
+        if not self.may_move_to(target):
             raise TransitionNotAllowed(current, target)
         self.state = target
         self.state_changed_at = utcnow()

@@ -22,7 +22,6 @@ from hub.extensions import db
 from hub.i18n import LANGUAGE_CODES
 from hub.models import Grid, Project, Shift, Signup, User
 from hub.models.base import utcnow
-from hub.models.projects import ProjectState
 from hub.models.shifts import ACTIVE_STATES, ShiftState, SignupState
 from hub.notifications.services import notify
 from hub.shifts import when
@@ -112,7 +111,7 @@ def add_shifts(
     repeat_weeks: int = 0,
 ) -> list[Shift]:
     """Add a shift, and the same weekday and time for ``repeat_weeks`` more weeks."""
-    if project.state not in (ProjectState.RECRUITING, ProjectState.IN_PROGRESS):
+    if not project.is_running:
         raise ShiftNotOpen(project.state)
     _check_shift(project, starts_at, ends_at, grid)
     repeat_weeks = max(0, min(repeat_weeks, MAX_REPEAT_WEEKS))
