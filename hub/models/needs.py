@@ -40,6 +40,8 @@ NEED_TRANSITIONS: dict[NeedState, set[NeedState]] = {
 
 #: States in which someone still has to act.
 ACTIVE_STATES = (NeedState.OPEN, NeedState.TRIAGED, NeedState.IN_PROGRESS)
+#: States in which an organization has the need and still works on it.
+WITH_ORGANIZATION_STATES = (NeedState.TRIAGED, NeedState.IN_PROGRESS)
 #: States in which the need is with an organization.
 HANDLED_STATES = (NeedState.TRIAGED, NeedState.IN_PROGRESS, NeedState.RESOLVED)
 
@@ -146,6 +148,11 @@ class ServiceNeed(TimestampMixin, db.Model):
     @property
     def may_hand_back(self) -> bool:
         return self.may_move_to(NeedState.OPEN)
+
+    @property
+    def is_with_organization(self) -> bool:
+        """Assigned or in progress: its organization acts on it."""
+        return self.state in WITH_ORGANIZATION_STATES
 
     @property
     def may_resolve(self) -> bool:

@@ -388,7 +388,7 @@ def coordination():
         .order_by(Project.link_changed_at.desc())
     ).all()
     asked = [p for p in projects if p.link_state == LinkState.REQUESTED]
-    mine = [p for p in projects if p.link_state == LinkState.ACCEPTED]
+    mine = [p for p in projects if p.link_accepted]
     return render_template(
         "projects/coordination.html", asked=asked, mine=mine, form=forms.NoteForm()
     )

@@ -286,7 +286,7 @@ def sign_up(shift: Shift, *, user: User, now: datetime | None = None) -> Signup:
     # Serialise this person's sign-ups, so two overlapping requests cannot both pass.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     existing = _active(shift.id, user.id)
-    if existing is not None and existing.state in ACTIVE_STATES:
+    if existing is not None and existing.is_active:
         return existing  # a double tap
     _check_new_account_limit(user, now)
     clash = _overlap(user.id, shift)
@@ -360,9 +360,9 @@ def cancel_signup(
     """Give up a place (or leave the waitlist); the first waiting person moves up."""
     begin_writing()
     signup = db.session.get(Signup, signup.id)
-    if signup.state not in ACTIVE_STATES:
+    if not signup.is_active:
         return []
-    was_confirmed = signup.state == SignupState.CONFIRMED
+    was_confirmed = signup.is_confirmed
     signup.move(SignupState.CANCELLED, reason=(reason or "").strip() or None)
     db.session.flush()
     action = "signup.cancel" if by.id == signup.user_id else "signup.remove"
@@ -421,7 +421,7 @@ def _cancel(shift: Shift, *, by: User, reason: str) -> None:
     if not reason.strip():
         raise ValueError("a reason is required")
     shift = db.session.get(Shift, shift.id)
-    if shift.state == ShiftState.CANCELLED:
+    if shift.is_cancelled:
         return
     now = utcnow()
     shift.cancel(reason.strip(), now=now)
