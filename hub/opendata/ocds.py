@@ -291,7 +291,9 @@ def release(tender: Row, batch: _Batch, *, prefix: str) -> dict[str, Any]:
         parties[org_party_id(p.organization_id)]["roles"] = sorted(
             {*parties[org_party_id(p.organization_id)]["roles"], "tenderer"}
         )
-    tags = ["tender"] if not tender.is_cancelled else ["tenderCancellation"]
+    tags = (
+        ["tender"] if tender.state != TenderState.CANCELLED else ["tenderCancellation"]
+    )
     changed = max([tender.created_at, *(p.updated_at for p in proposals)])
     item = {
         "id": "1",
@@ -349,7 +351,7 @@ def release(tender: Row, batch: _Batch, *, prefix: str) -> dict[str, Any]:
         },
     }
     project = batch.projects.get(tender.id)
-    if tender.is_awarded and project is not None:
+    if tender.state == TenderState.AWARDED and project is not None:
         supplier = {
             "id": org_party_id(project.organization_id),
             "name": project.organization.name,
