@@ -26,7 +26,6 @@ from hub.models import Project, Shift, Signup, User, VolunteerProfile
 from hub.models.base import utcnow
 from hub.models.evaluations import EvaluationWindow, Rating
 from hub.models.organizations import TransitionNotAllowed
-from hub.models.projects import ProjectState
 from hub.models.shifts import SignupState
 from hub.notifications.services import notify
 from hub.organizations.policy import is_staff
@@ -119,7 +118,7 @@ def open_window(
 ) -> EvaluationWindow:
     """Open the evaluation of a completed project; attendees are told."""
     now = now or utcnow()
-    if project.state not in (ProjectState.COMPLETED, ProjectState.EVALUATED):
+    if not project.is_finished:
         raise TransitionNotAllowed(project.state, "evaluation_open")
     if project.evaluation_window is not None:
         raise WindowAlreadyOpened(project.id)

@@ -126,7 +126,7 @@ def mark_no_show(signup: Signup, *, by: User, now: datetime | None = None) -> Si
         raise attendance.OutsideWindow(too_early=True)
     if attendance.standing_spans(ledger.spans_of(shift.id, signup.user_id)):
         raise HasAttendance(signup.id)
-    if signup.state not in (SignupState.CONFIRMED, SignupState.ATTENDED):
+    if not signup.holds_place:
         raise attendance.NotSignedUp(signup.id)
     before = signup.move(SignupState.NO_SHOW, now=now)
     db.session.flush()

@@ -6,7 +6,6 @@ from typing import Any
 
 from hub.models import Certificate, HourRecord, Project, Signup
 from hub.models.hours import RecordKind, RecordState
-from hub.models.projects import LinkState
 from hub.permissions import Permission
 from hub.projects.policy import can_manage_project, is_coordinator
 from hub.shifts.policy import can_organize_shift
@@ -18,7 +17,7 @@ def can_organize_project(user: Any, project: Project) -> bool:
         return True
     return (
         is_coordinator(user, project)
-        and project.link_state == LinkState.ACCEPTED
+        and project.link_accepted
         and user.has_permission(Permission.PROJECTS_COORDINATE)
     )
 

@@ -382,7 +382,7 @@ def resolve_dispute(
     """Answer a dispute; a change of minutes is made as an adjustment (its rules:
     upwards it waits for a second person, downwards the volunteer is told)."""
     now = now or utcnow()
-    if dispute.state != DisputeState.OPEN:
+    if not dispute.is_open:
         raise DisputeClosed(dispute.id)
     rules.check_reason(resolution)
     if minutes:

@@ -18,7 +18,7 @@ from hub.auth import services as account_services
 from hub.auth.forms import EmptyForm
 from hub.extensions import db, limiter
 from hub.i18n import LANGUAGE_CODES
-from hub.main.home import next_actions, projects_waiting
+from hub.main.home import for_you, next_actions, projects_waiting
 from hub.ops.health import health
 from hub.permissions import ROLE_LABELS, Permission
 from hub.web.access import public, requires
@@ -39,6 +39,7 @@ def home():
         "main/home.html",
         actions=next_actions(current_user),
         roles=roles,
+        mine=for_you(current_user),
         waiting_projects=projects_waiting(current_user),
     )
 

@@ -18,6 +18,18 @@ INVITATION_STATE_LABELS = {
     "expired": _p("invitation state", "Expired"),
 }
 
+#: The chip beside an invitation's state (the word goes with it).
+INVITATION_STATE_CHIPS = {
+    "pending": "chip chip-wait",
+    "accepted": "chip chip-ok",
+    "declined": "chip chip-wait",
+    "expired": "chip chip-wait",
+}
+
+
+def invitation_state_chip(value: str) -> str:
+    return INVITATION_STATE_CHIPS.get(value, "chip chip-wait")
+
 
 def invitation_state_label(value: str) -> str:
     """An invitation's state in the reader's language."""
@@ -28,7 +40,6 @@ def invitation_state_label(value: str) -> str:
 def init_matching(app: Flask) -> None:
     """Register the candidates and invitation pages, their words and policies."""
     from hub.audit_log.labels import register_action_labels, register_state_labels
-    from hub.main.home import for_you
     from hub.matching import policy
     from hub.matching.labels import mask_name
     from hub.matching.routes import bp
@@ -38,7 +49,7 @@ def init_matching(app: Flask) -> None:
     app.register_blueprint(bp)
     POLICIES.update(policy.POLICIES)
     app.jinja_env.globals["invitation_state_label"] = invitation_state_label
-    app.jinja_env.globals["for_you"] = for_you
+    app.jinja_env.globals["invitation_state_chip"] = invitation_state_chip
     app.jinja_env.filters["mask_name"] = mask_name
     register_state_labels("invitation", INVITATION_STATE_LABELS)
     register_action_labels(

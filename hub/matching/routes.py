@@ -160,7 +160,7 @@ def accept(invitation_id: int):
         )
         return _answered(found, 409)
     db.session.commit()
-    if signup.state == "confirmed":
+    if signup.is_confirmed:
         flash(_("Thank you! You are signed up. See it in My shifts."), "success")
     else:
         flash(

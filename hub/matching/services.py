@@ -190,7 +190,7 @@ def _check_answerable(invitation: Invitation, user: User, now: datetime) -> None
     """Refuse anyone but the invitee; expire it if the shift stopped taking people."""
     if invitation.user_id != user.id:
         raise NotYourInvitation(invitation.id)
-    if invitation.state != InvitationState.PENDING:
+    if not invitation.is_pending:
         raise InvitationClosed(invitation.state)
     if not invitation.shift.is_open(now):
         begin_writing()

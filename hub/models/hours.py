@@ -303,6 +303,11 @@ class HourDispute(TimestampMixin, db.Model):
 
     AUDIT_TYPE = "hour_dispute"
 
+    @property
+    def is_open(self) -> bool:
+        """Not answered yet."""
+        return self.state == DisputeState.OPEN
+
     def resolve(self, *, by_id: int, resolution: str, now: datetime) -> None:
         """Answered once, with what was decided."""
         move(self, DISPUTE_TRANSITIONS, DisputeState.RESOLVED)

@@ -62,6 +62,10 @@ class Invitation(TimestampMixin, db.Model):
     def is_pending(self) -> bool:
         return self.state == InvitationState.PENDING
 
+    @property
+    def is_accepted(self) -> bool:
+        return self.state == InvitationState.ACCEPTED
+
     def answer(self, state: InvitationState, *, now: datetime) -> InvitationState:
         """Accepted, declined or expired, once; returns the state it left."""
         before = move(self, INVITATION_TRANSITIONS, state)

@@ -40,6 +40,8 @@ NEED_TRANSITIONS: dict[NeedState, set[NeedState]] = {
 
 #: States in which someone still has to act.
 ACTIVE_STATES = (NeedState.OPEN, NeedState.TRIAGED, NeedState.IN_PROGRESS)
+#: States in which an organization has the need and still works on it.
+WITH_ORGANIZATION_STATES = (NeedState.TRIAGED, NeedState.IN_PROGRESS)
 #: States in which the need is with an organization.
 HANDLED_STATES = (NeedState.TRIAGED, NeedState.IN_PROGRESS, NeedState.RESOLVED)
 
@@ -125,9 +127,41 @@ class ServiceNeed(TimestampMixin, db.Model):
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
 
+    def may_move_to(self, target: NeedState) -> bool:
+        """NEED_TRANSITIONS allow this step from here."""
+        return target in NEED_TRANSITIONS[NeedState(self.state)]
+
+    @property
+    def may_triage(self) -> bool:
+        """Open: a social worker may pass it on (or decline it)."""
+        return self.may_move_to(NeedState.TRIAGED)
+
+    @property
+    def may_withdraw(self) -> bool:
+        return self.may_move_to(NeedState.WITHDRAWN)
+
+    @property
+    def may_start(self) -> bool:
+        """Assigned: the organization may take it on (or hand it back)."""
+        return self.may_move_to(NeedState.IN_PROGRESS)
+
+    @property
+    def may_hand_back(self) -> bool:
+        return self.may_move_to(NeedState.OPEN)
+
+    @property
+    def is_with_organization(self) -> bool:
+        """Assigned or in progress: its organization acts on it."""
+        return self.state in WITH_ORGANIZATION_STATES
+
+    @property
+    def may_resolve(self) -> bool:
+        """With an organization (assigned or in progress), not yet resolved."""
+        return self.may_move_to(NeedState.RESOLVED)
+
     def _move(self, target: NeedState) -> NeedState:
         current = NeedState(self.state)
-        if target not in NEED_TRANSITIONS[current]:
+        if not self.may_move_to(target):
             raise TransitionNotAllowed(current, target)
         self.state = target
         self.state_changed_at = utcnow()

@@ -156,6 +156,28 @@ class Organization(TimestampMixin, db.Model):
         return self.filing_state == FilingState.APPROVED
 
     @property
+    def awaits_review(self) -> bool:
+        """Submitted: the street may approve, reject or ask for changes."""
+        return (
+            FilingState.APPROVED in FILING_TRANSITIONS[FilingState(self.filing_state)]
+        )
+
+    @property
+    def changes_requested(self) -> bool:
+        return self.filing_state == FilingState.CHANGES_REQUESTED
+
+    @property
+    def stage_steps(self) -> set[Stage]:
+        """The incubation stages it may move to: none before approval."""
+        if self.filing_state != FilingState.APPROVED:
+            return set()
+        return STAGE_TRANSITIONS[Stage(self.stage) if self.stage else None]
+
+    @property
+    def may_change_stage(self) -> bool:
+        return bool(self.stage_steps)
+
+    @property
     def may_propose(self) -> bool:
         """Approved, not revoked and not barred: may take part in tenders."""
         return self.is_public and self.stage != Stage.REVOKED and not self.is_barred()
@@ -177,10 +199,7 @@ class Organization(TimestampMixin, db.Model):
     def move_stage(self, target: Stage, *, reason: str | None = None) -> Stage | None:
         """Change the incubation stage if allowed; returns the old one."""
         current = Stage(self.stage) if self.stage else None
-        if (
-            self.filing_state != FilingState.APPROVED
-            or target not in STAGE_TRANSITIONS[current]
-        ):
+        if target not in self.stage_steps:
             raise TransitionNotAllowed(str(current), target)
         self.stage = target
         self.stage_changed_at = utcnow()

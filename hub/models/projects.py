@@ -78,6 +78,12 @@ PUBLIC_STATES = {
 #: States of a project doing its work now: what needs may be passed to.
 RUNNING_STATES = (ProjectState.RECRUITING, ProjectState.IN_PROGRESS)
 
+#: States of a project whose work is done: residents may evaluate it.
+FINISHED_STATES = (ProjectState.COMPLETED, ProjectState.EVALUATED)
+
+#: States in which the organization may ask a social worker to coordinate.
+LINKAGE_STATES = (ProjectState.DRAFT, ProjectState.PENDING_APPROVAL)
+
 
 class ProjectNotLinked(TransitionNotAllowed):
     """Only projects whose three links hold may recruit."""
@@ -157,8 +163,18 @@ class Project(TimestampMixin, db.Model):
             self.community_id is not None
             and self.organization_id is not None
             and self.coordinator_id is not None
-            and self.link_state == LinkState.ACCEPTED
+            and self.link_accepted
         )
+
+    @property
+    def link_accepted(self) -> bool:
+        """The asked social worker agreed to coordinate."""
+        return self.link_state == LinkState.ACCEPTED
+
+    @property
+    def may_request_linkage(self) -> bool:
+        """Before approval the organization may ask a social worker to coordinate."""
+        return self.state in LINKAGE_STATES
 
     @property
     def is_public(self) -> bool:
@@ -168,6 +184,34 @@ class Project(TimestampMixin, db.Model):
     def is_running(self) -> bool:
         """Recruiting or in progress: not a draft, not waiting, not finished."""
         return self.state in RUNNING_STATES
+
+    @property
+    def is_recruiting(self) -> bool:
+        """Volunteers may sign up for its shifts."""
+        return self.state == ProjectState.RECRUITING
+
+    @property
+    def awaits_approval(self) -> bool:
+        """Sent to the street, waiting for its decision."""
+        return self.state == ProjectState.PENDING_APPROVAL
+
+    @property
+    def is_finished(self) -> bool:
+        """Completed or evaluated: its evaluation may be opened."""
+        return self.state in FINISHED_STATES
+
+    def may_move_to(self, target: ProjectState) -> bool:
+        """The lifecycle (PROJECT_TRANSITIONS) allows this step from here."""
+        return target in PROJECT_TRANSITIONS[ProjectState(self.state)]
+
+    @property
+    def may_cancel(self) -> bool:
+        return self.may_move_to(ProjectState.CANCELLED)
+
+    @property
+    def may_record_meeting(self) -> bool:
+        """The evaluation meeting is what moves a completed project to evaluated."""
+        return self.may_move_to(ProjectState.EVALUATED)
 
     def may_take_need(self, community_id: int) -> bool:
         """A need of ``community_id`` may be passed to this project."""
@@ -189,7 +233,7 @@ class Project(TimestampMixin, db.Model):
         """Change state if the lifecycle allows; recruiting needs all three links;
         nothing is completed before its period starts."""
         current = ProjectState(self.state)
-        if target not in PROJECT_TRANSITIONS[current]:
+        if not self.may_move_to(target):
             raise TransitionNotAllowed(current, target)
         if target == ProjectState.RECRUITING and not self.is_linked:
             raise ProjectNotLinked()

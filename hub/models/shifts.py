@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hub.extensions import db
 from hub.models.base import TimestampMixin, UTCDateTime, utcnow
 from hub.models.places import Grid
-from hub.models.projects import Project, ProjectState
+from hub.models.projects import Project
 from hub.models.states import TransitionNotAllowed, move
 
 
@@ -115,8 +115,12 @@ class Shift(TimestampMixin, db.Model):
         return (
             self.state == ShiftState.SCHEDULED
             and (now or utcnow()) < self.starts_at
-            and self.project.state == ProjectState.RECRUITING
+            and self.project.is_recruiting
         )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == ShiftState.CANCELLED
 
     def may_edit(self) -> bool:
         """Time, place and places can change while the shift is scheduled."""
@@ -163,6 +167,28 @@ class Signup(TimestampMixin, db.Model):
     user = relationship("User")
 
     AUDIT_TYPE = "signup"
+
+    @property
+    def is_active(self) -> bool:
+        """Holding a place or waiting for one: the organizer may still remove it."""
+        return self.state in ACTIVE_STATES
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.state == SignupState.CONFIRMED
+
+    @property
+    def holds_place(self) -> bool:
+        """Confirmed, or came: the person had a place on the shift."""
+        return self.state in (SignupState.CONFIRMED, SignupState.ATTENDED)
+
+    @property
+    def is_attended(self) -> bool:
+        return self.state == SignupState.ATTENDED
+
+    @property
+    def is_no_show(self) -> bool:
+        return self.state == SignupState.NO_SHOW
 
     def move(
         self,

@@ -24,14 +24,21 @@ class TransitionNotAllowed(DomainError):
         self.current, self.wanted = current, wanted
 
 
+def may_move(
+    record: Any, transitions: Mapping[S, set[S]], target: S, *, field: str = "state"
+) -> bool:
+    """Whether :func:`move` would take ``record`` to ``target`` now: the one
+    question pages and policies ask before offering a step."""
+    return target in transitions[type(target)(getattr(record, field))]
+
+
 def move(
     record: Any, transitions: Mapping[S, set[S]], target: S, *, field: str = "state"
 ) -> S:
     """Set ``record.<field>`` to ``target`` if its transitions allow; returns the
     state it left. Raises TransitionNotAllowed otherwise (nothing changes)."""
-    state_type = type(target)
-    current = state_type(getattr(record, field))
-    if target not in transitions[current]:
+    current = type(target)(getattr(record, field))
+    if not may_move(record, transitions, target, field=field):
         raise TransitionNotAllowed(current, target)
     setattr(record, field, target)
     return current

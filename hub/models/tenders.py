@@ -85,12 +85,25 @@ class Tender(TimestampMixin, db.Model):
 
     AUDIT_TYPE = "tender"
 
+    @property
+    def is_open(self) -> bool:
+        """Not yet awarded or cancelled (taking proposals, or being compared)."""
+        return self.state == TenderState.OPEN
+
+    @property
+    def is_awarded(self) -> bool:
+        return self.state == TenderState.AWARDED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == TenderState.CANCELLED
+
     def is_taking_proposals(self, now: datetime | None = None) -> bool:
-        return self.state == TenderState.OPEN and (now or utcnow()) < self.deadline
+        return self.is_open and (now or utcnow()) < self.deadline
 
     def may_award(self, now: datetime | None = None) -> bool:
         """Awarded only after the deadline, when every proposal is in to compare."""
-        return self.state == TenderState.OPEN and (now or utcnow()) >= self.deadline
+        return self.is_open and (now or utcnow()) >= self.deadline
 
     def move(self, target: TenderState) -> TenderState:
         """Award or cancel an open tender; returns the state it left."""
@@ -119,6 +132,19 @@ class Proposal(TimestampMixin, db.Model):
     organization: Mapped[Organization] = relationship()
 
     AUDIT_TYPE = "proposal"
+
+    @property
+    def is_submitted(self) -> bool:
+        """In, and not yet decided or withdrawn."""
+        return self.state == ProposalState.SUBMITTED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == ProposalState.WITHDRAWN
+
+    @property
+    def is_awarded(self) -> bool:
+        return self.state == ProposalState.AWARDED
 
     def move(
         self, target: ProposalState, *, now: datetime | None = None

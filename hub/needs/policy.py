@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.models.needs import NeedState, ServiceNeed
+from hub.models.needs import ServiceNeed
 from hub.organizations.policy import is_staff, reviewed_street_ids
 from hub.projects.policy import community_social_worker_ids
 
@@ -54,12 +54,12 @@ def can_see_resident_phone(user: Any, need: ServiceNeed) -> bool:
 
 def can_withdraw_need(user: Any, need: ServiceNeed) -> bool:
     """The resident, while nobody has taken it on."""
-    return is_resident(user, need) and need.state == NeedState.OPEN
+    return is_resident(user, need) and need.may_withdraw
 
 
 def can_resolve_need(user: Any, need: ServiceNeed) -> bool:
     """The community's social worker or the assigned organization, once assigned."""
-    return need.state in (NeedState.TRIAGED, NeedState.IN_PROGRESS) and (
+    return need.may_resolve and (
         can_triage_need(user, need) or can_work_need(user, need)
     )
 

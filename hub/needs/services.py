@@ -306,7 +306,7 @@ def create_project_from_need(
     amount_fen: int | None = None,
 ) -> Project:
     """Turn an assigned need into a draft project of its organization, linked back."""
-    if need.state not in (NeedState.TRIAGED, NeedState.IN_PROGRESS):
+    if not need.is_with_organization:
         raise TransitionNotAllowed(need.state, "project")
     if need.project_id is not None:
         raise AlreadyLinked(need.project_id)
@@ -327,7 +327,7 @@ def create_project_from_need(
     need.project_id = project.id
     db.session.flush()
     _record(by, need, "need.project", data={"project_id": project.id})
-    if need.state == NeedState.TRIAGED:
+    if need.may_start:
         before = need.start()
         db.session.flush()
         _record(

@@ -11,12 +11,10 @@ def init_profiles(app: Flask) -> None:
     from hub.audit_log.labels import register_action_labels
     from hub.profiles import policy
     from hub.profiles.routes import bp
-    from hub.profiles.services import get_profile
     from hub.web.templating import POLICIES
 
     app.register_blueprint(bp)
     POLICIES.update(policy.POLICIES)
-    app.jinja_env.globals["volunteer_profile"] = get_profile
     register_action_labels(
         {
             "profile.create": _l("Volunteer profile created"),

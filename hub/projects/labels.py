@@ -48,6 +48,20 @@ LINK_STATE_LABELS = {
     LinkState.ACCEPTED: _p("coordination state", "Coordinating"),
     LinkState.DECLINED: _p("coordination state", "Declined"),
 }
+#: The chip beside the coordination state (the word goes with it, never colour alone).
+LINK_STATE_CHIPS = {
+    LinkState.NONE: "chip chip-wait",
+    LinkState.REQUESTED: "chip chip-wait",
+    LinkState.ACCEPTED: "chip chip-ok",
+    LinkState.DECLINED: "chip chip-danger",
+}
+#: The organization's next step on its project, by state: (step, button words).
+#: The step names are those of ``projects.staff_step``.
+NEXT_STEPS = {
+    ProjectState.DRAFT: ("submit", _l("Send to the street for approval")),
+    ProjectState.RECRUITING: ("start", _l("Start the work")),
+    ProjectState.IN_PROGRESS: ("complete", _l("Mark as completed")),
+}
 TENDER_STATE_LABELS = {
     TenderState.OPEN: _p("tender state", "Open"),
     TenderState.AWARDED: _p("tender state", "Awarded"),
@@ -58,6 +72,12 @@ PROPOSAL_STATE_LABELS = {
     ProposalState.WITHDRAWN: _p("proposal state", "Withdrawn"),
     ProposalState.AWARDED: _p("proposal state", "Awarded"),
     ProposalState.NOT_AWARDED: _p("proposal state", "Not chosen"),
+}
+PROPOSAL_STATE_CHIPS = {
+    ProposalState.SUBMITTED: "chip",
+    ProposalState.WITHDRAWN: "chip",
+    ProposalState.AWARDED: "chip chip-ok",
+    ProposalState.NOT_AWARDED: "chip",
 }
 
 
@@ -77,12 +97,26 @@ def link_state_label(value: str) -> str:
     return str(LINK_STATE_LABELS[LinkState(value)])
 
 
+def link_state_chip(value: str) -> str:
+    return LINK_STATE_CHIPS[LinkState(value)]
+
+
+def project_next_step(value: str) -> tuple[str, str] | None:
+    """The organization's next step from this state, or None (nothing to do)."""
+    step = NEXT_STEPS.get(ProjectState(value))
+    return (step[0], str(step[1])) if step else None
+
+
 def tender_state_label(value: str) -> str:
     return str(TENDER_STATE_LABELS[TenderState(value)])
 
 
 def proposal_state_label(value: str) -> str:
     return str(PROPOSAL_STATE_LABELS[ProposalState(value)])
+
+
+def proposal_state_chip(value: str) -> str:
+    return PROPOSAL_STATE_CHIPS[ProposalState(value)]
 
 
 CONCLUSION_LABELS = {

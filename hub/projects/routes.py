@@ -29,7 +29,13 @@ from hub.organizations.policy import is_staff, reviewed_street_ids
 from hub.permissions import Permission
 from hub.projects import forms, policy, services
 from hub.projects.labels import not_started_message
-from hub.shifts.queries import upcoming_query, upcoming_shifts
+from hub.shifts.queries import (
+    PROJECT_PAGE_SHIFTS,
+    my_signups_for,
+    organizer_shifts,
+    upcoming_query,
+    upcoming_shifts,
+)
 from hub.web.access import public, requires
 from hub.web.confirm import ask_first
 from hub.web.htmx import see_other
@@ -73,7 +79,19 @@ def show(project_id: int):
     )
     if not policy.can_view_project(current_user, project):
         abort(404)
-    return render_template("projects/show.html", project=project)
+    # One more than shown tells whether "All upcoming shifts" is needed.
+    upcoming = (
+        upcoming_shifts(project, limit=PROJECT_PAGE_SHIFTS + 1)
+        if project.is_recruiting
+        else []
+    )
+    return render_template(
+        "projects/show.html",
+        project=project,
+        shifts=upcoming,
+        shown=PROJECT_PAGE_SHIFTS,
+        mine_by_shift=my_signups_for(current_user, [s.id for s in upcoming]),
+    )
 
 
 @bp.route("/projects/<int:project_id>/shifts")
@@ -84,7 +102,7 @@ def shifts(project_id: int):
     if not policy.can_view_project(current_user, project):
         abort(404)
     total = 0
-    if project.state == ProjectState.RECRUITING:
+    if project.is_recruiting:
         total = db.session.scalar(
             upcoming_query(project).with_only_columns(func.count()).order_by(None)
         )
@@ -103,6 +121,7 @@ def shifts(project_id: int):
         "projects/shifts.html",
         project=project,
         shifts=shown,
+        mine_by_shift=my_signups_for(current_user, [s.id for s in shown]),
         total=total,
         page=page,
         pages=pages,
@@ -227,6 +246,7 @@ def _manage_page(project: Project, status: int = 200, **extra: Any):  # noqa: AN
         "history": audit.history(project),
         "linkage_form": linkage_form,
         "has_social_workers": bool(workers),
+        "organizer_rows": organizer_shifts(project),
         "cancel_form": extra.pop("cancel_form", None) or forms.ReasonForm(),
         "form": forms.NoteForm(),
         "not_started": (
@@ -366,7 +386,7 @@ def coordination():
         .order_by(Project.link_changed_at.desc())
     ).all()
     asked = [p for p in projects if p.link_state == LinkState.REQUESTED]
-    mine = [p for p in projects if p.link_state == LinkState.ACCEPTED]
+    mine = [p for p in projects if p.link_accepted]
     return render_template(
         "projects/coordination.html", asked=asked, mine=mine, form=forms.NoteForm()
     )

@@ -178,7 +178,7 @@ def update_project(project: Project, *, by: User, fields: dict[str, Any]) -> Non
 
 def request_linkage(project: Project, social_worker: User, *, by: User) -> None:
     """Ask one of the community's social workers to coordinate the project."""
-    if project.state not in (ProjectState.DRAFT, ProjectState.PENDING_APPROVAL):
+    if not project.may_request_linkage:
         raise TransitionNotAllowed(project.state, "request linkage")
     if social_worker.id not in {u.id for u in social_workers_of(project.community)}:
         raise NotASocialWorkerThere(social_worker.id)
@@ -307,7 +307,7 @@ def record_meeting(
     conclusion: Conclusion,
 ) -> EvaluationMeeting:
     """Record the evaluation meeting (成效评议会); 不合格 bars tenders for 12 months."""
-    if project.state != ProjectState.COMPLETED:
+    if not project.may_record_meeting:
         raise TransitionNotAllowed(project.state, ProjectState.EVALUATED)
     meeting = EvaluationMeeting(
         project_id=project.id,

@@ -63,12 +63,6 @@ def init_shifts(app: Flask) -> None:
     from hub.categories import SKILL_LABELS
     from hub.notifications.messages import register_kind
     from hub.shifts import labels
-    from hub.shifts.queries import (
-        PROJECT_PAGE_SHIFTS,
-        my_signups_for,
-        organizer_shifts,
-        upcoming_shifts,
-    )
     from hub.shifts.routes import calendar, finding, poster, roster, signup
 
     app.register_blueprint(signup.bp)
@@ -77,12 +71,9 @@ def init_shifts(app: Flask) -> None:
     app.register_blueprint(poster.bp)
     roster.init_roster(app)
     app.jinja_env.globals.update(
-        upcoming_shifts=upcoming_shifts,
-        project_page_shifts=PROJECT_PAGE_SHIFTS,
-        my_signups_for=my_signups_for,
-        organizer_shifts=organizer_shifts,
         skill_label=lambda value: str(SKILL_LABELS.get(value, value)),
         signup_state_label=labels.signup_state_label,
+        signup_state_chip=labels.signup_state_chip,
         shift_state_label=labels.shift_state_label,
     )
     app.jinja_env.filters["when"] = when

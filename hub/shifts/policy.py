@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from hub.models import Shift
-from hub.models.projects import LinkState
 from hub.permissions import Permission
 from hub.projects.policy import can_manage_project, is_coordinator
 
@@ -19,7 +18,7 @@ def can_organize_shift(user: Any, shift: Shift) -> bool:
     # being asked, or having been a social worker once, shows nobody's number.
     return (
         is_coordinator(user, project)
-        and project.link_state == LinkState.ACCEPTED
+        and project.link_accepted
         and user.has_permission(Permission.PROJECTS_COORDINATE)
     )
 

@@ -22,7 +22,6 @@ from hub.extensions import db
 from hub.i18n import LANGUAGE_CODES
 from hub.models import Grid, Project, Shift, Signup, User
 from hub.models.base import utcnow
-from hub.models.projects import ProjectState
 from hub.models.shifts import ACTIVE_STATES, ShiftState, SignupState
 from hub.notifications.services import notify
 from hub.shifts import when
@@ -112,7 +111,7 @@ def add_shifts(
     repeat_weeks: int = 0,
 ) -> list[Shift]:
     """Add a shift, and the same weekday and time for ``repeat_weeks`` more weeks."""
-    if project.state not in (ProjectState.RECRUITING, ProjectState.IN_PROGRESS):
+    if not project.is_running:
         raise ShiftNotOpen(project.state)
     _check_shift(project, starts_at, ends_at, grid)
     repeat_weeks = max(0, min(repeat_weeks, MAX_REPEAT_WEEKS))
@@ -287,7 +286,7 @@ def sign_up(shift: Shift, *, user: User, now: datetime | None = None) -> Signup:
     # Serialise this person's sign-ups, so two overlapping requests cannot both pass.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     existing = _active(shift.id, user.id)
-    if existing is not None and existing.state in ACTIVE_STATES:
+    if existing is not None and existing.is_active:
         return existing  # a double tap
     _check_new_account_limit(user, now)
     clash = _overlap(user.id, shift)
@@ -361,9 +360,9 @@ def cancel_signup(
     """Give up a place (or leave the waitlist); the first waiting person moves up."""
     begin_writing()
     signup = db.session.get(Signup, signup.id)
-    if signup.state not in ACTIVE_STATES:
+    if not signup.is_active:
         return []
-    was_confirmed = signup.state == SignupState.CONFIRMED
+    was_confirmed = signup.is_confirmed
     signup.move(SignupState.CANCELLED, reason=(reason or "").strip() or None)
     db.session.flush()
     action = "signup.cancel" if by.id == signup.user_id else "signup.remove"
@@ -422,7 +421,7 @@ def _cancel(shift: Shift, *, by: User, reason: str) -> None:
     if not reason.strip():
         raise ValueError("a reason is required")
     shift = db.session.get(Shift, shift.id)
-    if shift.state == ShiftState.CANCELLED:
+    if shift.is_cancelled:
         return
     now = utcnow()
     shift.cancel(reason.strip(), now=now)

@@ -129,9 +129,9 @@ def publish_tender(
 
 
 def _must_be_open(tender: Tender) -> None:
-    if tender.state == TenderState.AWARDED:
+    if tender.is_awarded:
         raise AlreadyAwarded(tender.id)
-    if tender.state != TenderState.OPEN:
+    if not tender.is_open:
         raise TenderClosed(tender.id)
 
 
@@ -234,7 +234,7 @@ def submit_proposal(
         "updated_at": now or utcnow(),
     }
     existing = existing_proposal(tender, org)
-    if existing is not None and existing.state != ProposalState.WITHDRAWN:
+    if existing is not None and not existing.is_withdrawn:
         raise AlreadyProposed(existing.id)
     if existing is not None:
         before = existing.state
@@ -273,7 +273,7 @@ def submit_proposal(
 
 def _changeable(proposal: Proposal, now: datetime | None) -> None:
     _taking(proposal.tender, now)
-    if proposal.state != ProposalState.SUBMITTED:
+    if not proposal.is_submitted:
         raise NotASubmittedProposal(proposal.id)
 
 
@@ -338,7 +338,7 @@ def award_tender(
     _must_be_open(tender)
     if not tender.may_award(now):
         raise DeadlineNotPassed(tender.id)
-    if proposal.tender_id != tender.id or proposal.state != ProposalState.SUBMITTED:
+    if proposal.tender_id != tender.id or not proposal.is_submitted:
         raise NotASubmittedProposal(proposal.id)
     _eligible(proposal.organization)
     _check_price(tender, amount_fen)

@@ -24,7 +24,6 @@ from wtforms import SelectChoice
 from hub import audit
 from hub.extensions import db, limiter
 from hub.models import Community, Grid, ServiceNeed, VolunteerProfile
-from hub.models.needs import ACTIVE_STATES
 from hub.models.organizations import TransitionNotAllowed
 from hub.models.places import in_place_order
 from hub.needs import forms, policy, queries, services
@@ -73,7 +72,7 @@ def assign_choices(need: ServiceNeed) -> list[SelectChoice]:
 def need_page(need: ServiceNeed, status: int = 200, **given: Any):  # noqa: ANN201
     """The need: the whole page, or for htmx its panel and the message."""
     assign_form = given.get("assign_form") or forms.AssignForm()
-    if need.state == "open" and policy.can_triage_need(current_user, need):
+    if need.may_triage and policy.can_triage_need(current_user, need):
         assign_form.target.choices = assign_choices(need)
     context = {
         "need": need,
@@ -213,8 +212,8 @@ def mine():
     needs = queries.needs_where(ServiceNeed.user_id == current_user.id)
     return render_template(
         "needs/mine.html",
-        active=[n for n in needs if n.state in ACTIVE_STATES],
-        closed=[n for n in needs if n.state not in ACTIVE_STATES],
+        active=[n for n in needs if n.is_active],
+        closed=[n for n in needs if not n.is_active],
     )
 
 

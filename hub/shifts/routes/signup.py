@@ -90,7 +90,7 @@ def sign_up(shift_id: int):
         )
         category, status = "warning", 409
     else:
-        confirmed = signup.state == "confirmed"
+        confirmed = signup.is_confirmed
         db.session.commit()
         status, category = 200, "success"
         message = (

@@ -19,7 +19,6 @@ from hub.categories import ServiceCategory
 from hub.extensions import db
 from hub.models import Organization, Proposal, Street, Tender
 from hub.models.base import utcnow
-from hub.models.tenders import ProposalState, TenderState
 from hub.money import format_money
 from hub.organizations.policy import STAFF
 from hub.permissions import Permission
@@ -108,7 +107,7 @@ def show(tender_id: int):
             )
             for org in orgs
         ]
-    awarded = tender.state == TenderState.AWARDED
+    awarded = tender.is_awarded
     return render_template(
         "tenders/show.html",
         tender=tender,
@@ -226,7 +225,7 @@ def proposal(tender_id: int):
         form.plan.data = existing.plan
         form.price.data = existing.price_fen
         form.team.data = existing.team
-        if existing.state == ProposalState.SUBMITTED:
+        if existing.is_submitted:
             form.proposal_id.data = str(existing.id)
     status = 200
     if form.validate_on_submit():
