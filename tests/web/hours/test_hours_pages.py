@@ -258,3 +258,10 @@ def test_the_hours_page_lists_shifts_whose_hours_wait(client, login) -> None:
     records.confirm_hours(shift, by=organizer, now=shift.ends_at + timedelta(minutes=5))
     html = client.get(f"/projects/{project.id}/hours").get_data(as_text=True)
     assert f'href="/shifts/{shift.id}/attendance"' not in html
+
+
+def test_the_manage_page_leads_to_the_projects_hours(client, login) -> None:
+    project = factories.recruiting_project()
+    login(factories.owner_of(project.organization))
+    html = client.get(f"/projects/{project.id}/manage").get_data(as_text=True)
+    assert f'href="/projects/{project.id}/hours"' in html
