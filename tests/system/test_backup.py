@@ -88,6 +88,7 @@ def _run(app: Flask, *args: str):  # noqa: ANN202
     return app.test_cli_runner().invoke(args=list(args))
 
 
+@pytest.mark.sqlite_file
 def test_sqlite_round_trip_restores_every_row(sqlite_app: Flask, tmp_path) -> None:  # noqa: ANN001
     with sqlite_app.app_context():
         before = table_contents(db.engine)
@@ -118,6 +119,7 @@ def test_sqlite_round_trip_restores_every_row(sqlite_app: Flask, tmp_path) -> No
     assert verify.exit_code == 0, verify.output
 
 
+@pytest.mark.sqlite_file
 def test_restore_refuses_to_overwrite_without_yes(sqlite_app: Flask, tmp_path) -> None:  # noqa: ANN001
     backup = tmp_path / "b.sqlite3"
     assert _run(sqlite_app, "backup", str(backup)).exit_code == 0
@@ -133,6 +135,7 @@ def test_restore_refuses_to_overwrite_without_yes(sqlite_app: Flask, tmp_path) -
         assert table_contents(db.engine) == messed
 
 
+@pytest.mark.sqlite_file
 def test_restore_into_an_empty_database_needs_no_yes(sqlite_app, tmp_path) -> None:  # noqa: ANN001
     backup = tmp_path / "b.sqlite3"
     assert _run(sqlite_app, "backup", str(backup)).exit_code == 0
@@ -148,6 +151,7 @@ def test_restore_into_an_empty_database_needs_no_yes(sqlite_app, tmp_path) -> No
         db.engine.dispose()
 
 
+@pytest.mark.sqlite_file
 def test_backup_does_not_overwrite_without_yes(sqlite_app: Flask, tmp_path) -> None:  # noqa: ANN001
     backup = tmp_path / "b.sqlite3"
     backup.write_bytes(b"an older backup")
@@ -159,6 +163,7 @@ def test_backup_does_not_overwrite_without_yes(sqlite_app: Flask, tmp_path) -> N
     assert backup.read_bytes().startswith(b"SQLite format 3\x00")
 
 
+@pytest.mark.sqlite_file
 def test_backup_while_a_write_is_in_progress_takes_a_consistent_copy(
     sqlite_app: Flask,
     tmp_path,  # noqa: ANN001
@@ -202,6 +207,7 @@ def test_backup_while_a_write_is_in_progress_takes_a_consistent_copy(
     ],
     ids=["not-sqlite", "not-hub", "damaged"],
 )
+@pytest.mark.sqlite_file
 def test_restore_refuses_files_that_are_not_hub_backups(
     sqlite_app: Flask,
     tmp_path,  # noqa: ANN001
@@ -219,6 +225,7 @@ def test_restore_refuses_files_that_are_not_hub_backups(
         assert table_contents(db.engine) == before
 
 
+@pytest.mark.sqlite_file
 def test_restore_refuses_a_backup_at_another_migration(
     sqlite_app: Flask,
     tmp_path,  # noqa: ANN001

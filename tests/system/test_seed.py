@@ -39,6 +39,9 @@ from hub.seed.demo import DEMO_ACCOUNTS, Clock, demo_logins, seed_demo
 from tests.conftest import TEST_SECRET
 from tests.web.test_opendata import _schema_validator
 
+#: Each test seeds SQLite files of its own: the suite's database is not involved.
+pytestmark = pytest.mark.sqlite_file
+
 
 def _app(tmp_path: Path, name: str) -> Flask:
     app = create_app(
