@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from flask import current_app
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain
 from flask_babel import _get_current_context as _babel_context
@@ -81,3 +82,10 @@ class HubBabel(Babel):
 
 babel = HubBabel()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def limit_key_prefix() -> str:
+    """The prefix of every counter this app keeps in the limiter's storage (its
+    own limits, login locks, challenges, SMS limits), so two deployments or test
+    runs sharing one Redis never count each other's requests."""
+    return current_app.config.get("RATELIMIT_KEY_PREFIX") or "hub"

@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from hub.extensions import limiter
+from hub.extensions import limit_key_prefix, limiter
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,7 @@ def lock_seconds() -> int:
 
 
 def _key(kind: str, mobile: str) -> str:
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "hub"
-    return f"{prefix}/login-lockout/{kind}/{number_digest(mobile)}"
+    return f"{limit_key_prefix()}/login-lockout/{kind}/{number_digest(mobile)}"
 
 
 def locked_until(mobile: str) -> datetime | None:

@@ -16,7 +16,7 @@ from typing import Any
 from captcha.image import ImageCaptcha
 from flask import current_app, session
 
-from hub.extensions import limiter
+from hub.extensions import limit_key_prefix, limiter
 from hub.verification.codes import clean
 
 _SESSION_KEY = "sms_challenge"
@@ -66,8 +66,7 @@ def solve(typed: str | None) -> bool:
     state: dict[str, Any] | None = session.pop(_SESSION_KEY, None)
     if not state or time.time() - state.get("t", 0) > LIFETIME:
         return False
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "hub"
-    key = f"{prefix}/challenge-used/{state['id']}"
+    key = f"{limit_key_prefix()}/challenge-used/{state['id']}"
     storage = limiter.storage
     if storage.get(key):
         return False

@@ -19,7 +19,7 @@ from flask import current_app
 from limits import parse_many
 from limits.strategies import MovingWindowRateLimiter
 
-from hub.extensions import limiter
+from hub.extensions import limit_key_prefix, limiter
 from hub.verification.codes import number_digest
 
 
@@ -49,14 +49,15 @@ def _wait(strategy: MovingWindowRateLimiter, item, *ids: str) -> int:  # noqa: A
 def _checks(
     mobile: str, address: str, purpose: str, assisted_by: int | None = None
 ) -> list[tuple[object, tuple]]:
-    number = ("sms-number", number_digest(mobile))
-    today = ("sms-purpose", purpose)
+    prefix = limit_key_prefix()
+    number = (prefix, "sms-number", number_digest(mobile))
+    today = (prefix, "sms-purpose", purpose)
     checks = [(item, number) for item in _limits("SMS_NUMBER_LIMITS")]
     if assisted_by is None:
-        where = ("sms-address", number_digest(f"addr:{address}"))
+        where = (prefix, "sms-address", number_digest(f"addr:{address}"))
         checks += [(item, where) for item in _limits("SMS_ADDRESS_LIMIT")]
     else:
-        worker = ("sms-assisting", number_digest(f"worker:{assisted_by}"))
+        worker = (prefix, "sms-assisting", number_digest(f"worker:{assisted_by}"))
         checks += [(item, worker) for item in _limits("ASSISTED_CODES_LIMIT")]
     checks += [(item, today) for item in _limits("SMS_DAILY_CAP")]
     return checks
@@ -93,13 +94,14 @@ def _needs_challenge(
     strategy: MovingWindowRateLimiter, address: str, purpose: str
 ) -> bool:
     """Past a few codes an hour from one address, or half the day's cap, ask first."""
-    where = ("sms-address", number_digest(f"addr:{address}"))
+    prefix = limit_key_prefix()
+    where = (prefix, "sms-address", number_digest(f"addr:{address}"))
     after = current_app.config["SMS_CHALLENGE_AFTER"]
     hour = parse_many(f"{after} per hour")[0]
     if not strategy.test(hour, *where):
         return True
     for cap in _limits("SMS_DAILY_CAP"):
-        stats = strategy.get_window_stats(cap, "sms-purpose", purpose)
+        stats = strategy.get_window_stats(cap, prefix, "sms-purpose", purpose)
         if stats.remaining <= cap.amount // 2:
             return True
     return False
@@ -117,6 +119,7 @@ def count(
     after = current_app.config["SMS_CHALLENGE_AFTER"]
     strategy.hit(
         parse_many(f"{after} per hour")[0],
+        limit_key_prefix(),
         "sms-address",
         number_digest(f"addr:{address}"),
     )

@@ -148,3 +148,27 @@ def test_login_lock_ends_on_every_server_after_its_time(
     time.sleep(2.2)
     assert _login(second, "13912340003", PASSWORD) == 303
     assert not list(redis_client.scan_iter(f"*{prefix}/login-lockout/lock/*"))
+
+
+def test_sms_limits_are_kept_apart_by_the_key_prefix(
+    tmp_path, prefix, redis_client
+) -> None:  # noqa: ANN001
+    """Two deployments (or test runs) sharing one Redis: one's codes to a number
+    never count against the other's limit for that number."""
+    from hub.verification import limits
+
+    mobile, address = "13700006666", "192.0.2.7"
+    first = _app(tmp_path, prefix, SMS_NUMBER_LIMITS="1 per minute")
+    with first.test_request_context():
+        assert limits.decide(mobile, address, "register", solved=True).allowed
+        limits.count(mobile, address, "register")
+        assert not limits.decide(mobile, address, "register", solved=True).allowed
+    other = f"{prefix}-other"
+    (tmp_path / "second").mkdir()
+    second = _app(tmp_path / "second", other, SMS_NUMBER_LIMITS="1 per minute")
+    try:
+        with second.test_request_context():
+            assert limits.decide(mobile, address, "register", solved=True).allowed
+    finally:
+        for key in redis_client.scan_iter(f"*{other}*"):
+            redis_client.delete(key)
