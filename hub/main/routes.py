@@ -20,7 +20,7 @@ from hub.extensions import db, limiter
 from hub.i18n import LANGUAGE_CODES
 from hub.main.home import for_you, next_actions, projects_waiting
 from hub.ops.health import health
-from hub.permissions import ROLE_LABELS, Permission
+from hub.permissions import ROLE_LABELS, Permission, Role
 from hub.web.access import public, requires
 from hub.web.htmx import see_other
 from hub.web.urls import safe_next
@@ -40,6 +40,8 @@ def home():
         actions=next_actions(current_user),
         roles=roles,
         mine=for_you(current_user),
+        # Staff come to work: their tasks first, the volunteering suggestions after.
+        work_first=bool(current_user.roles - {Role.VOLUNTEER}),
         waiting_projects=projects_waiting(current_user),
     )
 

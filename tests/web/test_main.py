@@ -153,3 +153,15 @@ def test_top_bar_offers_only_the_other_language(client) -> None:
     html = client.get("/login").get_data(as_text=True)
     switch = re.search(r'<form class="lang".*?</form>', html, re.S).group(0)
     assert 'value="zh_CN"' in switch and 'value="en"' not in switch
+
+
+def test_staff_see_their_work_before_volunteering_suggestions(client, login) -> None:
+    """A reviewer's home leads with the reviews; a volunteer's with what suits them."""
+    login(factories.reviewer())
+    html = client.get("/").get_data(as_text=True)
+    assert 'id="for-you"' in html
+    assert html.index("<h2>您可以办理</h2>") < html.index('id="for-you"')
+    client.post("/logout")
+    login(factories.volunteer())
+    html = client.get("/").get_data(as_text=True)
+    assert html.index('id="for-you"') < html.index("<h2>您可以办理</h2>")
