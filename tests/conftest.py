@@ -12,10 +12,11 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import flask
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -27,6 +28,24 @@ from hub.extensions import db, limiter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-checks"
+
+
+def missing(message: str) -> NoReturn:
+    """Something a test needs is not on this machine: a failure in CI, where
+    every test must run, and a skip elsewhere."""
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def require_redis(url: str) -> redis.Redis:
+    """A client for the Redis at ``url``, or missing() when it does not answer."""
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError as e:
+        missing(f"Redis unreachable at {url}: {e}")
+    return client
 
 
 def database_url(tmp_dir: str) -> str:
@@ -44,9 +63,7 @@ def require_reachable(url: str) -> None:
             connection.execute(sa.text("SELECT 1"))
     except sa.exc.OperationalError as e:
         message = f"test database {engine.url.render_as_string()} unreachable: {e}"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing(message)
     finally:
         engine.dispose()
 
@@ -270,9 +287,7 @@ def playwright() -> Iterator[Any]:
             f"{CHROMIUM} not found: the browser journeys need Debian's chromium and "
             "fonts-noto-cjk (make browser)"
         )
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing(message)
     driver = sync_playwright().start()
     try:
         yield driver

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import threading
 from collections.abc import Callable, Generator, Iterator
@@ -96,7 +95,6 @@ TIMEOUT_MS = 10_000
 FORM_422 = "Failed to load resource: the server responded with a status of 422 "
 HTML = "text/html; charset=utf-8"
 SECRET = "e2e-secret-key-that-is-long-enough-for-production-checks"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.conftest import IN_CI
+from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -32,9 +31,7 @@ def require_nginx() -> str:
     path = shutil.which("nginx") or (NGINX if os.access(NGINX, os.X_OK) else None)
     if path is None:
         message = "nginx not found: the proxy tests need Debian's nginx (make browser)"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing(message)
     return path
 
 

@@ -59,7 +59,7 @@ from tests.system.proxy import (
     Proxy,
     free_port,
     loopback_address,
-    require_redis,
+    redis_client,
     stop,
     wait_ready,
 )
@@ -81,7 +81,7 @@ def _migrate(app: Flask) -> None:
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     nginx = require_nginx()
-    client = require_redis()
+    client = redis_client()
     tmp = tmp_path_factory.mktemp("proxy")
     database = f"sqlite:///{tmp / 'hub.sqlite3'}"
     saved = (limiter._storage, limiter._limiter, limiter._key_prefix)

@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from hub import create_app
 from hub.extensions import limiter
-from tests.conftest import IN_CI, TEST_SECRET
+from tests.conftest import TEST_SECRET, require_redis
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 PASSWORD = "lantern-river-42"
@@ -22,13 +22,7 @@ WRONG = "wrong-password-1"
 
 @pytest.fixture
 def redis_client() -> redis.Redis:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as e:
-        if IN_CI:
-            pytest.fail(f"Redis unreachable at {REDIS_URL}: {e}", pytrace=False)
-        pytest.skip(f"Redis unreachable at {REDIS_URL}")
+    client = require_redis(REDIS_URL)
     return client
 
 

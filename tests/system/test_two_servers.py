@@ -25,13 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy import func, select
 
 from hub.extensions import db, limiter
 from hub.models import Shift, Signup
 from tests import factories
-from tests.conftest import IN_CI, TEST_SECRET
+from tests.conftest import TEST_SECRET, require_redis
 from tests.factories import DEFAULT_PASSWORD
 from tests.system.concurrency import postgres_app
 
@@ -143,13 +142,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as e:
-        if IN_CI:
-            pytest.fail(f"Redis unreachable at {REDIS_URL}: {e}", pytrace=False)
-        pytest.skip(f"Redis unreachable at {REDIS_URL}")
+    client = require_redis(REDIS_URL)
 
     tmp = tmp_path_factory.mktemp("twoserver")
     prefix = f"twoserver-{uuid.uuid4().hex}"
